@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine"]),
 
         // MARK: - Tests
-        .target(name: "FaceTestSupport", dependencies: ["FaceCore"], path: "Sources/FaceTestSupport"),
+        .target(name: "FaceTestSupport", dependencies: ["FaceCore"]),
         .testTarget(name: "FaceCoreTests", dependencies: ["FaceCore"]),
         .testTarget(name: "FaceTensorTests", dependencies: ["FaceTensor"], swiftSettings: numericSettings),
         .testTarget(name: "FaceNNTests", dependencies: ["FaceNN", "FaceTestSupport"], swiftSettings: numericSettings),

@@ -1,0 +1,134 @@
+import FaceTensor
+
+/// 2-D convolution (cross-correlation) with a bias per filter and an optional fused ReLU.
+///
+/// Computes `out[n, f, oy, ox] = bias[f] + Σ_{c,ky,kx} weights[f, c, ky, kx] · in[n, c, oy·s−p+ky, ox·s−p+kx]`,
+/// zero outside the input. The batch's image columns are unrolled (im2col) in chunks and multiplied by
+/// the filter matrix, one chunk per worker; bias and activation are applied to the chunk right after.
+/// A following affine layer (frozen batch norm) can be folded into the weights with ``folding(_:)``.
+public struct Convolution: Layer {
+    /// Filters, shape (filters, inputChannels, window.height, window.width), row-major: [F][C][kh][kw].
+    public private(set) var weights: [Float]
+    /// One bias per filter: [F].
+    public private(set) var bias: [Float]
+    /// Number of filters, i.e. output channels.
+    public let filters: Int
+    /// Channels expected in the input.
+    public let inputChannels: Int
+    /// Filter size, stride and padding.
+    public let window: Window2D
+    /// Activation applied to the output.
+    public private(set) var activation: FusedActivation
+
+    /// Creates a convolution from filter weights (F·C·kh·kw values) and biases (F values).
+    public init(weights: [Float], bias: [Float], filters: Int, inputChannels: Int, window: Window2D,
+                activation: FusedActivation = .none) {
+        precondition(weights.count == filters * inputChannels * window.height * window.width,
+                     "convolution weights: \(weights.count) values for \(filters)×\(inputChannels)×\(window.height)×\(window.width)")
+        precondition(bias.count == filters, "convolution bias: \(bias.count) values for \(filters) filters")
+        self.weights = weights
+        self.bias = bias
+        self.filters = filters
+        self.inputChannels = inputChannels
+        self.window = window
+        self.activation = activation
+    }
+
+    /// This convolution followed by `affine`, as one convolution: `a·(W·x + b) + c = (a·W)·x + (a·b + c)`.
+    public func folding(_ affine: Affine) -> Convolution {
+        precondition(affine.channels == filters, "affine has \(affine.channels) channels, convolution \(filters) filters")
+        precondition(activation == .none, "cannot fold an affine layer behind an activation")
+        var folded = self
+        let taps = inputChannels * window.height * window.width
+        for f in 0..<filters {
+            for i in 0..<taps { folded.weights[f * taps + i] *= affine.scale[f] }
+            folded.bias[f] = affine.scale[f] * bias[f] + affine.shift[f]
+        }
+        return folded
+    }
+
+    /// This convolution with `activation` applied to its output.
+    public func fusing(_ activation: FusedActivation) -> Convolution {
+        var fused = self
+        fused.activation = activation
+        return fused
+    }
+
+    public func outputShape(for shape: Shape) -> Shape {
+        precondition(shape.channels == inputChannels, "convolution expects \(inputChannels) channels, input is \(shape)")
+        let size = window.outputSize(inputHeight: shape.height, inputWidth: shape.width)
+        return Shape(batch: shape.batch, channels: filters, height: size.height, width: size.width)
+    }
+
+    public func forward(_ input: Tensor, context: ComputeContext) -> Tensor {
+        let outShape = outputShape(for: input.shape)
+        var output = Tensor(shape: outShape)
+        let positions = outShape.batch * outShape.planeSize
+        let taps = inputChannels * window.height * window.width
+        if positions == 0 { return output }
+        // Keep a chunk's columns around half a megabyte so they stay in L2 while the product reads them.
+        let chunkWidth = min(positions, max(64, min(4096, (1 << 17) / taps)))
+        let chunkCount = (positions + chunkWidth - 1) / chunkWidth
+        let workers = min(context.threads, chunkCount)
+        let isPointwise = window.height == 1 && window.width == 1 && window.strideX == 1 && window.strideY == 1
+            && window.paddingX == 0 && window.paddingY == 0
+        input.storage.withUnsafeBufferPointer { inputBuffer in
+            weights.withUnsafeBufferPointer { weightBuffer in
+                bias.withUnsafeBufferPointer { biasBuffer in
+                    output.storage.withUnsafeMutableBufferPointer { outputBuffer in
+                        let inputPointer = inputBuffer.baseAddress!, outputPointer = outputBuffer.baseAddress!
+                        let weightPointer = weightBuffer.baseAddress!, biasPointer = biasBuffer.baseAddress!
+                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * taps * chunkWidth)
+                        defer { scratch.deallocate() }
+                        let workerContext = ComputeContext(threads: workers)
+                        workerContext.parallelFor(workers) { worker in
+                            let columns = scratch + worker * taps * chunkWidth
+                            var chunk = worker
+                            while chunk < chunkCount {
+                                let start = chunk * chunkWidth
+                                let end = min(positions, start + chunkWidth)
+                                let matrix: UnsafePointer<Float>
+                                let matrixStride: Int
+                                if isPointwise {
+                                    matrix = UnsafePointer(inputPointer + start)
+                                    matrixStride = positions
+                                } else {
+                                    Im2Col.fill(input: inputPointer, inputShape: input.shape, window: window,
+                                                outputHeight: outShape.height, outputWidth: outShape.width,
+                                                positions: start..<end, columns: columns)
+                                    matrix = UnsafePointer(columns)
+                                    matrixStride = end - start
+                                }
+                                GEMM.multiply(m: filters, n: end - start, k: taps,
+                                              a: weightPointer, lda: taps, b: matrix, ldb: matrixStride,
+                                              c: outputPointer + start, ldc: positions)
+                                applyEpilogue(outputPointer + start, rowStride: positions, columns: end - start,
+                                              bias: biasPointer)
+                                chunk += workers
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    private func applyEpilogue(_ block: UnsafeMutablePointer<Float>, rowStride: Int, columns: Int,
+                               bias: UnsafePointer<Float>) {
+        for f in 0..<filters {
+            let row = block + f * rowStride
+            let b = bias[f]
+            switch activation {
+            case .none:
+                for i in 0..<columns { row[i] += b }
+            case .relu:
+                for i in 0..<columns { row[i] = max(0, row[i] + b) }
+            }
+        }
+    }
+
+    public var description: String {
+        "conv \(filters)×\(inputChannels) \(window)" + (activation == .relu ? " +relu" : "")
+    }
+}

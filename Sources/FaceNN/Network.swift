@@ -1,0 +1,107 @@
+import FaceTensor
+
+/// A feed-forward network with residual connections, run on the CPU.
+///
+/// The network is a list of ``Step``s applied in order to a current tensor. Tags save the current
+/// tensor under a number; a skip makes a saved tensor current again; an add sums the current tensor
+/// with a saved one. That is enough to express dlib's `tag`, `skip` and `add_prev` layers, so a
+/// dlib network definition maps onto steps one for one.
+public struct Network: Sendable, CustomStringConvertible {
+    /// One step of the forward pass.
+    public enum Step: Sendable {
+        /// Apply a layer to the current tensor.
+        case layer(any Layer)
+        /// Remember the current tensor under `tag`.
+        case tag(Int)
+        /// Make the tensor remembered under `tag` current.
+        case skip(to: Int)
+        /// Replace the current tensor by its sum with the tensor remembered under `tag`, then `activation`.
+        case addTagged(Int, activation: FusedActivation)
+    }
+
+    /// The steps, from input to output.
+    public let steps: [Step]
+
+    /// Creates a network from steps.
+    public init(steps: [Step]) {
+        self.steps = steps
+    }
+
+    /// Runs the network on `input`.
+    public func forward(_ input: Tensor, context: ComputeContext = ComputeContext()) -> Tensor {
+        var current = input
+        var saved: [Int: Tensor] = [:]
+        for step in steps {
+            switch step {
+            case .layer(let layer):
+                current = layer.forward(current, context: context)
+            case .tag(let tag):
+                saved[tag] = current
+            case .skip(let tag):
+                guard let tensor = saved[tag] else { preconditionFailure("skip to tag \(tag), which was never set") }
+                current = tensor
+            case .addTagged(let tag, let activation):
+                guard let tensor = saved[tag] else { preconditionFailure("add of tag \(tag), which was never set") }
+                current = ResidualAdd.add(current, tensor, activation: activation, context: context)
+            }
+        }
+        return current
+    }
+
+    /// The shape `forward` produces for an input of `shape`.
+    public func outputShape(for shape: Shape) -> Shape {
+        var current = shape
+        var saved: [Int: Shape] = [:]
+        for step in steps {
+            switch step {
+            case .layer(let layer): current = layer.outputShape(for: current)
+            case .tag(let tag): saved[tag] = current
+            case .skip(let tag): current = saved[tag]!
+            case .addTagged(let tag, _):
+                let other = saved[tag]!
+                current = Shape(batch: current.batch, channels: max(current.channels, other.channels),
+                                height: max(current.height, other.height), width: max(current.width, other.width))
+            }
+        }
+        return current
+    }
+
+    /// The same computation with fewer passes over memory: each affine layer folded into the convolution
+    /// before it, and each ReLU fused into the convolution or residual add that feeds it.
+    public func optimized() -> Network {
+        var result: [Step] = []
+        for step in steps {
+            switch step {
+            case .layer(let affine as Affine):
+                if case .layer(let convolution as Convolution)? = result.last, convolution.activation == .none {
+                    result[result.count - 1] = .layer(convolution.folding(affine))
+                    continue
+                }
+            case .layer(is ReLU):
+                if case .layer(let convolution as Convolution)? = result.last, convolution.activation == .none {
+                    result[result.count - 1] = .layer(convolution.fusing(.relu))
+                    continue
+                }
+                if case .addTagged(let tag, .none)? = result.last {
+                    result[result.count - 1] = .addTagged(tag, activation: .relu)
+                    continue
+                }
+            default:
+                break
+            }
+            result.append(step)
+        }
+        return Network(steps: result)
+    }
+
+    public var description: String {
+        steps.map { step in
+            switch step {
+            case .layer(let layer): return layer.description
+            case .tag(let tag): return "tag\(tag)"
+            case .skip(let tag): return "skip\(tag)"
+            case .addTagged(let tag, let activation): return "add_prev\(tag)" + (activation == .relu ? " +relu" : "")
+            }
+        }.joined(separator: "\n")
+    }
+}

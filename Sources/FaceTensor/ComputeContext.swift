@@ -1,0 +1,68 @@
+import CBLAS
+import Dispatch
+
+/// How many threads the engine may use for one forward pass.
+///
+/// FaceKit does its own threading: it splits each layer's work into chunks and runs one chunk per
+/// worker, each calling single-threaded BLAS. That keeps im2col, the matrix product and the epilogue
+/// of a chunk on one core while its data is in cache.
+public struct ComputeContext: Sendable {
+    /// Worker threads (at least 1).
+    public let threads: Int
+
+    /// Creates a context using `threads` workers (default: every core).
+    public init(threads: Int = ComputeContext.availableCores) {
+        precondition(threads >= 1, "threads must be at least 1, got \(threads)")
+        self.threads = threads
+        ComputeContext.configureBLAS
+    }
+
+    /// Cores available to this process.
+    public static var availableCores: Int { max(1, System.activeProcessorCount) }
+
+    /// OpenBLAS would otherwise start its own thread pool inside every worker's call.
+    private static let configureBLAS: Void = { openblas_set_num_threads(1) }()
+
+    /// Runs `body(index)` for every index in `0..<count`, spread over the workers.
+    public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 0 { return }
+        let workers = min(threads, count)
+        if workers == 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
+        // The workers only run while this call waits for them, so handing them `body` is safe even
+        // though it captures non-Sendable state (raw pointers into the caller's buffers).
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < count {
+                    shared.value(index)
+                    index += workers
+                }
+            }
+        }
+    }
+}
+
+/// Carries a value into a worker closure whose lifetime is bounded by the caller.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Processor count without importing Foundation.
+enum System {
+    static var activeProcessorCount: Int {
+        #if canImport(Glibc)
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 1
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

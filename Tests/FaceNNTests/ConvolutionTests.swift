@@ -1,0 +1,76 @@
+import FaceNN
+import FaceTensor
+import FaceTestSupport
+import Testing
+
+@Suite struct ConvolutionTests {
+    /// Float32 products summed in a different order than the Double reference: 1e-4 relative is ample.
+    static let tolerance: Float = 1e-4
+
+    @Test(arguments: 0..<24)
+    func matchesReferenceLoopOnRandomShapes(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed))
+        let kernel = Int.random(in: 1...7, using: &random)
+        let stride = Int.random(in: 1...3, using: &random)
+        let padding = Int.random(in: 0...kernel / 2 + 1, using: &random)
+        let shape = Shape(batch: Int.random(in: 1...3, using: &random), channels: Int.random(in: 1...6, using: &random),
+                          height: Int.random(in: kernel...kernel + 15, using: &random),
+                          width: Int.random(in: kernel...kernel + 15, using: &random))
+        let filters = Int.random(in: 1...9, using: &random)
+        let window = Window2D(height: kernel, width: kernel, strideY: stride, strideX: stride,
+                              paddingY: padding, paddingX: padding)
+        let input = random.floats(shape.count)
+        let weights = random.floats(filters * shape.channels * kernel * kernel)
+        let bias = random.floats(filters)
+        let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: filters,
+                                                  window: window)
+        let layer = Convolution(weights: weights, bias: bias, filters: filters, inputChannels: shape.channels,
+                                window: window)
+        for threads in [1, 2] {
+            let output = layer.forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: threads))
+            #expect(output.shape == expected.shape)
+            #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values) <= Self.tolerance,
+                    "shape \(shape) window \(window) filters \(filters) threads \(threads)")
+        }
+    }
+
+    @Test func largeBatchSpansManyChunks() {
+        // Enough positions that the work splits into many im2col chunks across both workers.
+        var random = SeededRandom(seed: 99)
+        let shape = Shape(batch: 4, channels: 3, height: 40, width: 37)
+        let window = Window2D(height: 3, width: 3, paddingY: 1, paddingX: 1)
+        let input = random.floats(shape.count), weights = random.floats(8 * 3 * 9), bias = random.floats(8)
+        let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: 8, window: window)
+        let output = Convolution(weights: weights, bias: bias, filters: 8, inputChannels: 3, window: window)
+            .forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: 2))
+        #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values) <= Self.tolerance)
+    }
+
+    @Test func pointwiseConvolutionUsesInputDirectly() {
+        var random = SeededRandom(seed: 7)
+        let shape = Shape(batch: 2, channels: 5, height: 6, width: 7)
+        let window = Window2D(height: 1, width: 1)
+        let input = random.floats(shape.count), weights = random.floats(4 * 5), bias = random.floats(4)
+        let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: 4, window: window)
+        let output = Convolution(weights: weights, bias: bias, filters: 4, inputChannels: 5, window: window)
+            .forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: 2))
+        #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values) <= Self.tolerance)
+    }
+
+    @Test func foldedAffineAndFusedReLUEqualTheSeparateLayers() {
+        var random = SeededRandom(seed: 11)
+        let shape = Shape(batch: 2, channels: 3, height: 9, width: 8)
+        let window = Window2D(height: 3, width: 3, strideY: 2, strideX: 2)
+        let convolution = Convolution(weights: random.floats(6 * 3 * 9), bias: random.floats(6), filters: 6,
+                                      inputChannels: 3, window: window)
+        let affine = Affine(scale: random.floats(6, in: 0.2...2), shift: random.floats(6))
+        let input = Tensor(shape: shape, nchw: random.floats(shape.count))
+        let context = ComputeContext(threads: 2)
+        let separate = Network(steps: [.layer(convolution), .layer(affine), .layer(ReLU())])
+        let merged = separate.optimized()
+        #expect(merged.steps.count == 1)
+        let expected = separate.forward(input, context: context).storage
+        #expect(expected.contains { $0 == 0 } && expected.contains { $0 > 0 })
+        #expect(ReferenceLoops.maxRelativeError(merged.forward(input, context: context).storage, expected) <= 1e-5)
+    }
+}
