@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
 
         // MARK: - Core types
-        .target(name: "FaceCore"),
+        .target(name: "FaceCore", swiftSettings: numericSettings),
 
         // MARK: - Inference engine
         .target(name: "FaceTensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
