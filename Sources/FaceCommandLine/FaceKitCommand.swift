@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `facekit` command: picks a subcommand, runs it, and turns failures into a message and an exit code.
+public enum FaceKitCommand {
+    static let commands: [Command] = [ModelsCommand.command, EmbedCommand.command]
+
+    static var overview: String {
+        let width = commands.map(\.name.count).max() ?? 0
+        let list = commands.map { "  " + $0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.summary }
+        return """
+            facekit: face recognition with dlib's pretrained models, in Swift.
+
+            Usage: facekit COMMAND [OPTIONS]
+
+            Commands:
+            \(list.joined(separator: "\n"))
+
+            Run 'facekit COMMAND --help' for a command's options.
+
+            Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 unreadable input,
+            4 no face found, 5 model missing or damaged.
+            Models are read from $FACEKIT_MODELS (default ~/.local/share/facekit/models; Scripts/setup.sh fetches them).
+            """
+    }
+
+    /// Runs `facekit` with `arguments` (without the program name) and returns the exit code.
+    public static func main(_ arguments: [String]) -> ExitCode {
+        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+            print(overview)
+            return arguments.isEmpty ? .usage : .success
+        }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            printError("facekit: unknown command '\(name)'. Commands: \(commands.map(\.name).joined(separator: ", ")).")
+            return .usage
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            print(command.help)
+            return .success
+        }
+        do {
+            return try command.run(rest)
+        } catch {
+            printError("facekit \(name): \(error.message)")
+            if error.exitCode == .usage { printError("Run 'facekit \(name) --help' for usage.") }
+            return error.exitCode
+        }
+    }
+
+    static func printError(_ message: String) {
+        var standardError = StandardError()
+        print(message, to: &standardError)
+    }
+}
+
+/// Lets `print(_:to:)` write to standard error.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var bytes = Array(string.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
