@@ -1,0 +1,62 @@
+import FaceCore
+import FaceImage
+import FacePipeline
+import FaceTestSupport
+import Foundation
+import Testing
+
+/// FaceKit's descriptors against dlib's own, computed by the reference program on the same chips.
+@Suite struct DescriptorParityTests {
+    /// Per-component bound from the foundation issue; float32 arithmetic in another order gives ~1e-6.
+    static let maxComponentDifference: Float = 1e-3
+
+    /// Real face chips: those dlib extracts from the test photos, plus the dlib_johns chips when the
+    /// shared datasets sit beside the checkout.
+    static func realChips() throws -> [String] {
+        let chipsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("facekit-parity-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: chipsDirectory, withIntermediateDirectories: true)
+        let photos = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "obama_partial_face.jpg",
+                      "obama_partial_face2.jpg", "32bit.png"].map(TestAssets.photo)
+        var chips = try DlibReference.faces(images: photos, upsample: 1, chipsOut: chipsDirectory)
+            .values.flatMap { $0.compactMap(\.chip) }.sorted()
+        let johns = TestAssets.sharedDatasets + "/dlib_johns"
+        if let people = try? FileManager.default.contentsOfDirectory(atPath: johns) {
+            for person in people.sorted() where !person.hasSuffix(".csv") {
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: johns + "/" + person)) ?? []
+                chips += files.sorted().map { johns + "/" + person + "/" + $0 }
+            }
+        }
+        return chips
+    }
+
+    @Test func descriptorsMatchDlibOnRealChips() throws {
+        let chips = try Self.realChips()
+        #expect(chips.count >= 10, "parity needs at least 10 real chips, found \(chips.count)")
+        let reference = try DlibReference.descriptors(chips: chips)
+        let embedder = try FaceEmbedder(models: ModelDirectory(path: TestAssets.modelsDirectory))
+        let images = try chips.map { try ImageDecoder.decode(contentsOf: $0) }
+        let ours = try embedder.descriptors(for: images)
+        var maxDifference: Float = 0, sumDifference: Float = 0, count = 0
+        for (path, descriptor) in zip(chips, ours) {
+            let theirs = try #require(reference[path], "no reference descriptor for \(path)")
+            try #require(theirs.count == 128 && descriptor.dimension == 128)
+            for (a, b) in zip(descriptor.values, theirs) {
+                maxDifference = max(maxDifference, abs(a - b))
+                sumDifference += abs(a - b)
+                count += 1
+            }
+        }
+        print("descriptor parity over \(chips.count) chips: max |Δ| \(maxDifference), mean |Δ| \(sumDifference / Float(count))")
+        #expect(maxDifference <= Self.maxComponentDifference)
+    }
+
+    @Test func batchSizeDoesNotChangeDescriptors() throws {
+        let chips = try Array(Self.realChips().prefix(5)).map { try ImageDecoder.decode(contentsOf: $0) }
+        let embedder = try FaceEmbedder(models: ModelDirectory(path: TestAssets.modelsDirectory))
+        let one = try embedder.descriptors(for: chips, batchSize: 1)
+        let all = try embedder.descriptors(for: chips, batchSize: 32)
+        for (a, b) in zip(one, all) {
+            #expect(a.euclideanDistance(to: b) < 1e-5)
+        }
+    }
+}
