@@ -66,6 +66,33 @@ public struct Network: Sendable, CustomStringConvertible {
         return current
     }
 
+    /// Floating-point operations (a multiply-add counts as two) of one forward pass for an input of `shape`,
+    /// counting convolutions and fully connected layers, which dominate.
+    public func floatingPointOperations(for shape: Shape) -> Int {
+        var current = shape
+        var saved: [Int: Shape] = [:]
+        var operations = 0
+        for step in steps {
+            switch step {
+            case .layer(let layer):
+                let output = layer.outputShape(for: current)
+                if let convolution = layer as? Convolution {
+                    operations += 2 * output.count * convolution.inputChannels * convolution.window.height * convolution.window.width
+                } else if let fullyConnected = layer as? FullyConnected {
+                    operations += 2 * current.batch * fullyConnected.inputs * fullyConnected.outputs
+                }
+                current = output
+            case .tag(let tag): saved[tag] = current
+            case .skip(let tag): current = saved[tag]!
+            case .addTagged(let tag, _):
+                let other = saved[tag]!
+                current = Shape(batch: current.batch, channels: max(current.channels, other.channels),
+                                height: max(current.height, other.height), width: max(current.width, other.width))
+            }
+        }
+        return operations
+    }
+
     /// The same computation with fewer passes over memory: each affine layer folded into the convolution
     /// before it, and each ReLU fused into the convolution or residual add that feeds it.
     public func optimized() -> Network {

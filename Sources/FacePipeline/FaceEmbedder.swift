@@ -31,6 +31,11 @@ public struct FaceEmbedder: Sendable {
         }
     }
 
+    /// Floating-point operations to compute one descriptor.
+    public var floatingPointOperationsPerChip: Int {
+        network.floatingPointOperations(for: Shape(batch: 1, channels: 3, height: Self.chipSize, width: Self.chipSize))
+    }
+
     /// Descriptors for `chips`, in order; each chip must be 150×150.
     public func descriptors(for chips: [Image], batchSize: Int = 32,
                             context: ComputeContext = ComputeContext()) throws(FacePipelineError) -> [Descriptor] {

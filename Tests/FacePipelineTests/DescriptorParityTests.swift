@@ -12,12 +12,14 @@ import Testing
 
     /// Real face chips: those dlib extracts from the test photos, plus the dlib_johns chips when the
     /// shared datasets sit beside the checkout.
-    static func realChips() throws -> [String] {
+    static let chips = Result { try realChips() }
+
+    private static func realChips() throws -> [String] {
         let chipsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("facekit-parity-\(getpid())").path
         try FileManager.default.createDirectory(atPath: chipsDirectory, withIntermediateDirectories: true)
         let photos = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "obama_partial_face.jpg",
                       "obama_partial_face2.jpg", "32bit.png"].map(TestAssets.photo)
-        var chips = try DlibReference.faces(images: photos, upsample: 1, chipsOut: chipsDirectory)
+        var chips = try DlibReference.faces(images: photos, upsample: 0, chipsOut: chipsDirectory)
             .values.flatMap { $0.compactMap(\.chip) }.sorted()
         let johns = TestAssets.sharedDatasets + "/dlib_johns"
         if let people = try? FileManager.default.contentsOfDirectory(atPath: johns) {
@@ -30,7 +32,7 @@ import Testing
     }
 
     @Test func descriptorsMatchDlibOnRealChips() throws {
-        let chips = try Self.realChips()
+        let chips = try Self.chips.get()
         #expect(chips.count >= 10, "parity needs at least 10 real chips, found \(chips.count)")
         let reference = try DlibReference.descriptors(chips: chips)
         let embedder = try FaceEmbedder(models: ModelDirectory(path: TestAssets.modelsDirectory))
@@ -51,7 +53,7 @@ import Testing
     }
 
     @Test func batchSizeDoesNotChangeDescriptors() throws {
-        let chips = try Array(Self.realChips().prefix(5)).map { try ImageDecoder.decode(contentsOf: $0) }
+        let chips = try Array(Self.chips.get().prefix(5)).map { try ImageDecoder.decode(contentsOf: $0) }
         let embedder = try FaceEmbedder(models: ModelDirectory(path: TestAssets.modelsDirectory))
         let one = try embedder.descriptors(for: chips, batchSize: 1)
         let all = try embedder.descriptors(for: chips, batchSize: 32)

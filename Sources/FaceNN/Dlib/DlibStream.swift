@@ -92,7 +92,7 @@ struct DlibStream {
             return (product, partial.1 || o)
         }
         guard !overflow, count <= (bytes.count - position) / 4 else {
-            throw fail(.truncatedModel, "tensor of \(dimensions) floats runs past the end of the file")
+            throw fail(.truncatedModel, "model file ends inside a tensor of \(dimensions) floats")
         }
         var values = [Float](repeating: 0, count: count)
         values.withUnsafeMutableBytes { target in

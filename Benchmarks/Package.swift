@@ -1,0 +1,25 @@
+// swift-tools-version: 6.0
+import Foundation
+import PackageDescription
+
+// SwiftPM names a path dependency after its folder, which differs between checkouts.
+let facekitRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let facekit = facekitRoot.lastPathComponent
+
+// Benchmarks are their own package so that the library's build and tests never carry them.
+let package = Package(
+    name: "FaceKitBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(path: facekitRoot.path)],
+    targets: [
+        // MARK: - Descriptor network, FaceKit against dlib
+        .executableTarget(
+            name: "DescriptorBenchmark",
+            dependencies: [
+                .product(name: "FacePipeline", package: facekit),
+                .product(name: "FaceNN", package: facekit),
+                .product(name: "FaceTensor", package: facekit),
+                .product(name: "FaceImage", package: facekit),
+            ]),
+    ]
+)
