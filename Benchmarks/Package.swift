@@ -23,3 +23,13 @@ let package = Package(
             ]),
     ]
 )
+
+// MARK: - Where the time goes, layer by layer
+package.targets.append(
+    .executableTarget(
+        name: "LayerProfile",
+        dependencies: [
+            .product(name: "FacePipeline", package: facekit),
+            .product(name: "FaceNN", package: facekit),
+            .product(name: "FaceTensor", package: facekit),
+        ]))

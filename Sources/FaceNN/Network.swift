@@ -27,11 +27,14 @@ public struct Network: Sendable, CustomStringConvertible {
         self.steps = steps
     }
 
-    /// Runs the network on `input`.
-    public func forward(_ input: Tensor, context: ComputeContext = ComputeContext()) -> Tensor {
+    /// Runs the network on `input`; `afterStep`, if given, is called with each step's index and output
+    /// (benchmarks use it to time layers).
+    public func forward(_ input: Tensor, context: ComputeContext = ComputeContext(),
+                        afterStep: ((Int, Tensor) -> Void)? = nil) -> Tensor {
         var current = input
         var saved: [Int: Tensor] = [:]
-        for step in steps {
+        for (index, step) in steps.enumerated() {
+            defer { afterStep?(index, current) }
             switch step {
             case .layer(let layer):
                 current = layer.forward(current, context: context)

@@ -66,12 +66,23 @@ public struct Convolution: Layer {
         let positions = outShape.batch * outShape.planeSize
         let taps = inputChannels * window.height * window.width
         if positions == 0 { return output }
-        // Keep a chunk's columns around half a megabyte so they stay in L2 while the product reads them.
-        let chunkWidth = min(positions, max(64, min(4096, (1 << 17) / taps)))
-        let chunkCount = (positions + chunkWidth - 1) / chunkWidth
-        let workers = min(context.threads, chunkCount)
         let isPointwise = window.height == 1 && window.width == 1 && window.strideX == 1 && window.strideY == 1
             && window.paddingX == 0 && window.paddingY == 0
+        // Keep a chunk's columns around half a megabyte so they stay in L2 while the product reads them.
+        let preferredWidth = max(64, min(4096, (1 << 17) / taps))
+        if context.threads > 1 && positions < 2 * context.threads * preferredWidth / 2 {
+            // Too few positions to share out (small maps at small batches): unroll them all once and
+            // give each worker a share of the filters instead.
+            forwardSplittingFilters(input, into: &output, positions: positions, taps: taps,
+                                    isPointwise: isPointwise, context: context)
+            return output
+        }
+        // Equal chunks, a multiple of the worker count, so no worker waits for another at the end.
+        let workers = context.threads
+        var chunkCount = (positions + preferredWidth - 1) / preferredWidth
+        chunkCount = (chunkCount + workers - 1) / workers * workers
+        let chunkWidth = (positions + chunkCount - 1) / chunkCount
+        chunkCount = (positions + chunkWidth - 1) / chunkWidth
         input.storage.withUnsafeBufferPointer { inputBuffer in
             weights.withUnsafeBufferPointer { weightBuffer in
                 bias.withUnsafeBufferPointer { biasBuffer in
@@ -80,8 +91,7 @@ public struct Convolution: Layer {
                         let weightPointer = weightBuffer.baseAddress!, biasPointer = biasBuffer.baseAddress!
                         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * taps * chunkWidth)
                         defer { scratch.deallocate() }
-                        let workerContext = ComputeContext(threads: workers)
-                        workerContext.parallelFor(workers) { worker in
+                        context.parallelFor(workers) { worker in
                             let columns = scratch + worker * taps * chunkWidth
                             var chunk = worker
                             while chunk < chunkCount {
@@ -102,8 +112,8 @@ public struct Convolution: Layer {
                                 GEMM.multiply(m: filters, n: end - start, k: taps,
                                               a: weightPointer, lda: taps, b: matrix, ldb: matrixStride,
                                               c: outputPointer + start, ldc: positions)
-                                applyEpilogue(outputPointer + start, rowStride: positions, columns: end - start,
-                                              bias: biasPointer)
+                                applyEpilogue(outputPointer + start, filters: 0..<filters, rowStride: positions,
+                                              columns: end - start, bias: biasPointer)
                                 chunk += workers
                             }
                         }
@@ -114,9 +124,48 @@ public struct Convolution: Layer {
         return output
     }
 
-    private func applyEpilogue(_ block: UnsafeMutablePointer<Float>, rowStride: Int, columns: Int,
-                               bias: UnsafePointer<Float>) {
-        for f in 0..<filters {
+    /// The convolution with all positions unrolled at once and the filters shared among the workers.
+    private func forwardSplittingFilters(_ input: Tensor, into output: inout Tensor, positions: Int, taps: Int,
+                                         isPointwise: Bool, context: ComputeContext) {
+        let outShape = output.shape
+        var columns: [Float] = []
+        if !isPointwise {
+            columns = [Float](repeating: 0, count: taps * positions)
+            input.storage.withUnsafeBufferPointer { inputBuffer in
+                columns.withUnsafeMutableBufferPointer { columnBuffer in
+                    Im2Col.fill(input: inputBuffer.baseAddress!, inputShape: input.shape, window: window,
+                                outputHeight: outShape.height, outputWidth: outShape.width,
+                                positions: 0..<positions, columns: columnBuffer.baseAddress!)
+                }
+            }
+        }
+        let workers = min(context.threads, filters)
+        let share = (filters + workers - 1) / workers
+        let matrix = isPointwise ? input.storage : columns
+        matrix.withUnsafeBufferPointer { matrixBuffer in
+            weights.withUnsafeBufferPointer { weightBuffer in
+                bias.withUnsafeBufferPointer { biasBuffer in
+                    output.storage.withUnsafeMutableBufferPointer { outputBuffer in
+                        let outputPointer = outputBuffer.baseAddress!
+                        context.parallelFor(workers) { worker in
+                            let first = worker * share, end = min(filters, first + share)
+                            guard first < end else { return }
+                            GEMM.multiply(m: end - first, n: positions, k: taps,
+                                          a: weightBuffer.baseAddress! + first * taps, lda: taps,
+                                          b: matrixBuffer.baseAddress!, ldb: positions,
+                                          c: outputPointer + first * positions, ldc: positions)
+                            applyEpilogue(outputPointer, filters: first..<end, rowStride: positions,
+                                          columns: positions, bias: biasBuffer.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func applyEpilogue(_ block: UnsafeMutablePointer<Float>, filters: Range<Int>, rowStride: Int,
+                               columns: Int, bias: UnsafePointer<Float>) {
+        for f in filters {
             let row = block + f * rowStride
             let b = bias[f]
             switch activation {

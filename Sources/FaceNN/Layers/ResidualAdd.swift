@@ -30,19 +30,25 @@ public enum ResidualAdd {
         let shape = Shape(batch: a.shape.batch, channels: max(a.shape.channels, b.shape.channels),
                           height: max(a.shape.height, b.shape.height), width: max(a.shape.width, b.shape.width))
         var output = Tensor(shape: shape)
-        for term in [a, b] {
-            for c in 0..<term.shape.channels {
-                for n in 0..<term.shape.batch {
-                    for y in 0..<term.shape.height {
-                        for x in 0..<term.shape.width {
-                            output[n, c, y, x] += term[n, c, y, x]
+        output.storage.withUnsafeMutableBufferPointer { target in
+            let outputBase = target.baseAddress!
+            for term in [a, b] {
+                let termShape = term.shape
+                term.storage.withUnsafeBufferPointer { source in
+                    let termBase = source.baseAddress!
+                    context.parallelFor(termShape.channels * termShape.batch) { plane in
+                        // plane = c · batch + n in both tensors, since the batch sizes agree.
+                        for y in 0..<termShape.height {
+                            let from = termBase + (plane * termShape.height + y) * termShape.width
+                            let to = outputBase + (plane * shape.height + y) * shape.width
+                            for x in 0..<termShape.width { to[x] += from[x] }
                         }
                     }
                 }
             }
-        }
-        if activation == .relu {
-            for i in 0..<output.storage.count { output.storage[i] = max(0, output.storage[i]) }
+            if activation == .relu {
+                for i in 0..<shape.count { outputBase[i] = max(0, outputBase[i]) }
+            }
         }
         return output
     }

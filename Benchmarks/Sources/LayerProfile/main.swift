@@ -1,0 +1,42 @@
+// Time per layer of the descriptor network on random input: where a forward pass spends its time.
+//
+//   swift run -c release --package-path Benchmarks LayerProfile [BATCH] [THREADS]
+
+import FaceNN
+import FacePipeline
+import FaceTensor
+import Foundation
+
+let arguments = CommandLine.arguments
+let batch = arguments.count > 1 ? Int(arguments[1]) ?? 32 : 32
+let threads = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1
+let models = ModelDirectory.fromEnvironment()
+let model = try DlibModelReader.read(try models.verifiedContents(of: .faceDescriptor), architecture: .faceDescriptorResNet)
+let network = model.network.optimized()
+let shape = Shape(batch: batch, channels: 3, height: 150, width: 150)
+var generator = SystemRandomNumberGenerator()
+let input = Tensor(shape: shape, nchw: (0..<shape.count).map { _ in Float.random(in: -0.5...0.5, using: &generator) })
+let context = ComputeContext(threads: threads)
+
+func now() -> Double { Date().timeIntervalSinceReferenceDate }
+
+_ = network.forward(input, context: context)
+let runs = 3
+var totals = [Double](repeating: 0, count: network.steps.count)
+var shapes = [Shape](repeating: shape, count: network.steps.count)
+for _ in 0..<runs {
+    var last = now()
+    _ = network.forward(input, context: context) { index, output in
+        let time = now()
+        totals[index] += time - last
+        shapes[index] = output.shape
+        last = time
+    }
+}
+let all = totals.reduce(0, +) / Double(runs)
+print("batch \(batch), threads \(threads): \(String(format: "%.1f", all * 1000)) ms per batch, \(String(format: "%.1f", Double(batch) / all)) descriptors/s")
+let descriptions = network.description.split(separator: "\n")
+for (index, total) in totals.enumerated() where total / Double(runs) > all * 0.005 {
+    print(String(format: "%6.2f ms %5.1f%%  ", total / Double(runs) * 1000, 100 * total / Double(runs) / all)
+          + "\(descriptions[index]) -> \(shapes[index])")
+}
