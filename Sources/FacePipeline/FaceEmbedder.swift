@@ -46,7 +46,7 @@ public struct FaceEmbedder: Sendable {
         result.reserveCapacity(chips.count)
         for start in stride(from: 0, to: chips.count, by: max(1, batchSize)) {
             let batch = Array(chips[start..<min(chips.count, start + max(1, batchSize))])
-            let output = network.forward(inputTensor(batch), context: context)
+            let output = network.forward(inputTensor(batch, context: context), context: context)
             let values = output.nchw()
             let dimension = output.shape.sampleSize
             for n in 0..<batch.count { result.append(Descriptor(Array(values[n * dimension..<(n + 1) * dimension]))) }
@@ -60,12 +60,13 @@ public struct FaceEmbedder: Sendable {
     }
 
     /// Chips as the network's input: channel-major, each value `(v − mean) / 256` as dlib's input layer does.
-    private func inputTensor(_ chips: [Image]) -> Tensor {
+    private func inputTensor(_ chips: [Image], context: ComputeContext) -> Tensor {
         let plane = Self.chipSize * Self.chipSize
         let shape = Shape(batch: chips.count, channels: 3, height: Self.chipSize, width: Self.chipSize)
-        var storage = [Float](repeating: 0, count: shape.count)
-        storage.withUnsafeMutableBufferPointer { target in
-            for (n, chip) in chips.enumerated() {
+        var input = Tensor.uninitialized(shape: shape)
+        input.storage.withUnsafeMutableBufferPointer { target in
+            context.parallelFor(chips.count) { n in
+                let chip = chips[n]
                 chip.pixels.withUnsafeBufferPointer { pixels in
                     for channel in 0..<3 {
                         let base = (channel * chips.count + n) * plane
@@ -75,6 +76,6 @@ public struct FaceEmbedder: Sendable {
                 }
             }
         }
-        return Tensor(shape: shape, channelMajor: storage)
+        return input
     }
 }

@@ -16,6 +16,15 @@ public struct Tensor: Sendable, Equatable {
         self.storage = [Float](repeating: value, count: shape.count)
     }
 
+    /// A tensor whose elements are not set: for layers that write every element anyway, which saves
+    /// clearing megabytes that are overwritten at once.
+    public static func uninitialized(shape: Shape) -> Tensor {
+        let storage = [Float](unsafeUninitializedCapacity: shape.count) { _, initializedCount in
+            initializedCount = shape.count
+        }
+        return Tensor(shape: shape, channelMajor: storage)
+    }
+
     /// Creates a tensor from channel-major storage.
     public init(shape: Shape, channelMajor storage: [Float]) {
         precondition(storage.count == shape.count, "storage has \(storage.count) elements, shape \(shape) needs \(shape.count)")

@@ -85,7 +85,7 @@ enum Pooling {
     static func run<Reduction: PoolingReduction>(
         _ input: Tensor, window: Window2D, outputShape: Shape, context: ComputeContext, reduction: Reduction.Type
     ) -> Tensor {
-        var output = Tensor(shape: outputShape)
+        var output = Tensor.uninitialized(shape: outputShape)  // every window writes its element
         let inShape = input.shape
         let planes = inShape.channels * inShape.batch
         let inputWidth = inShape.width, inputHeight = inShape.height
