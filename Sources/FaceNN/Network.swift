@@ -96,6 +96,27 @@ public struct Network: Sendable, CustomStringConvertible {
         return operations
     }
 
+    /// The input position that output position (x, y) is centred on, following strides and padding back
+    /// through every layer (dlib's `output_tensor_to_input_tensor`). Tags, skips and adds leave it alone.
+    public func inputPoint(forOutputX x: Double, y: Double) -> (x: Double, y: Double) {
+        var point = (x: x, y: y)
+        for step in steps.reversed() {
+            guard case .layer(let layer) = step else { continue }
+            let window: Window2D?
+            switch layer {
+            case let convolution as Convolution: window = convolution.window
+            case let pool as MaxPool: window = pool.window
+            case let pool as AveragePool: window = pool.window
+            default: window = nil
+            }
+            if let window {
+                point.x = point.x * Double(window.strideX) - Double(window.paddingX) + Double(window.width / 2)
+                point.y = point.y * Double(window.strideY) - Double(window.paddingY) + Double(window.height / 2)
+            }
+        }
+        return point
+    }
+
     /// The same computation with fewer passes over memory: each affine layer folded into the convolution
     /// before it, and each ReLU fused into the convolution or residual add that feeds it.
     public func optimized() -> Network {

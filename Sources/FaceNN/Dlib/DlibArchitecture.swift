@@ -50,6 +50,8 @@ public struct DlibArchitecture: Sendable {
     public enum Loss: Sendable, Equatable {
         /// `loss_metric_`: the output is the descriptor.
         case metric
+        /// `loss_mmod_`: the output is a detection score map.
+        case mmod
     }
 
     /// The input layer.
@@ -106,5 +108,25 @@ extension DlibArchitecture {
         layers += residualDown(256)
         layers += [.globalAveragePool, .fullyConnected(outputs: 128, bias: false)]
         return DlibArchitecture(input: .rgbImageSized(rows: 150, columns: 150), layers: layers, loss: .metric)
+    }()
+}
+
+extension DlibArchitecture {
+    /// dlib's CNN face detector (`mmod_human_face_detector.dat`): an RGB image pyramid tiled into one
+    /// image in, one detection score per position out.
+    ///
+    /// Three 5×5/2 convolutions (16, 32, 32 filters) down-sample by 8; three 5×5 convolutions with 45
+    /// filters follow, each convolution with affine (saved as batch norm) and ReLU; a 9×9 convolution
+    /// gives the score map.
+    public static let mmodFaceDetector: DlibArchitecture = {
+        func downsampling(_ filters: Int) -> [Layer] {
+            [.convolution(filters: filters, window: Window2D(height: 5, width: 5, strideY: 2, strideX: 2)), .affine, .relu]
+        }
+        func refining(_ filters: Int) -> [Layer] {
+            [.convolution(filters: filters, window: Window2D(height: 5, width: 5, paddingY: 2, paddingX: 2)), .affine, .relu]
+        }
+        let layers = downsampling(16) + downsampling(32) + downsampling(32) + refining(45) + refining(45) + refining(45)
+            + [.convolution(filters: 1, window: Window2D(height: 9, width: 9, paddingY: 4, paddingX: 4))]
+        return DlibArchitecture(input: .rgbImagePyramid, layers: layers, loss: .mmod)
     }()
 }

@@ -29,7 +29,7 @@ public enum DlibModelReader {
         guard lossVersion == 1 else {
             throw stream.error(.unsupportedModel, "loss layer format version \(lossVersion) (is this a dlib model file?)")
         }
-        let threshold = try readLoss(&stream, architecture.loss)
+        let (threshold, detectorOptions) = try readLoss(&stream, architecture.loss)
 
         let layers = architecture.layers
         guard let first = layers.first, !first.isBookkeeping else {
@@ -43,7 +43,7 @@ public enum DlibModelReader {
         }
 
         stream.context = "the input layer"
-        let means = try readInput(&stream, architecture.input)
+        let (means, pyramidPadding) = try readInput(&stream, architecture.input)
 
         var builder = NetworkBuilder(inputChannels: 3)
         for (index, layer) in layers.enumerated() {
@@ -57,23 +57,66 @@ public enum DlibModelReader {
             throw stream.error(.corruptModel, "unexpected data after the last layer")
         }
         return DlibModel(architecture: architecture, network: Network(steps: builder.steps),
-                         inputChannelMeans: means, metricDistanceThreshold: threshold)
+                         inputChannelMeans: means, metricDistanceThreshold: threshold,
+                         detectorOptions: detectorOptions, pyramidPadding: pyramidPadding)
     }
 
-    private static func readLoss(_ stream: inout DlibStream, _ loss: DlibArchitecture.Loss) throws(FaceNNError) -> Float? {
+    private static func readLoss(_ stream: inout DlibStream, _ loss: DlibArchitecture.Loss) throws(FaceNNError)
+        -> (Float?, MMODOptions?)
+    {
         let name = try stream.string()
         switch (loss, name) {
         case (.metric, "loss_metric_"):
-            return 0.75  // this older version always used a fixed threshold
+            return (0.75, nil)  // this older version always used a fixed threshold
         case (.metric, "loss_metric_2"):
             _ = try stream.float()  // margin
-            return Float(try stream.float())
+            return (Float(try stream.float()), nil)
+        case (.mmod, "loss_mmod_"):
+            return (nil, try readMMODOptions(&stream))
         default:
             throw stream.error(.unexpectedLayer, "found loss layer '\(name)', expected \(loss) loss: wrong model file?")
         }
     }
 
-    private static func readInput(_ stream: inout DlibStream, _ input: DlibArchitecture.Input) throws(FaceNNError) -> [Float] {
+    private static func readMMODOptions(_ stream: inout DlibStream) throws(FaceNNError) -> MMODOptions {
+        let version = try stream.integer(in: 1...4, "detector options version")
+        var windows: [MMODOptions.Window] = []
+        if version == 1 {
+            let width = try stream.integer(in: 1...100_000, "window width")
+            let height = try stream.integer(in: 1...100_000, "window height")
+            windows = [MMODOptions.Window(width: width, height: height, label: "")]
+        } else {
+            let count = try stream.integer(in: 1...1000, "window count")
+            for _ in 0..<count {
+                let windowVersion = try stream.integer(in: 1...2, "window version")
+                let width = try stream.integer(in: 1...100_000, "window width")
+                let height = try stream.integer(in: 1...100_000, "window height")
+                let label = windowVersion == 2 ? try stream.string() : ""
+                windows.append(MMODOptions.Window(width: width, height: height, label: label))
+            }
+        }
+        _ = try stream.float()  // loss per false alarm
+        _ = try stream.float()  // loss per missed target
+        _ = try stream.float()  // truth match threshold
+        let nmsOverlap = try stream.float()
+        let nmsCovered = try stream.float()
+        _ = try stream.float()  // overlaps to ignore during training
+        _ = try stream.float()
+        if version >= 3 {
+            _ = try stream.byte()  // whether the input is a pyramid: it is, for the architectures FaceKit knows
+        }
+        if version >= 4 {
+            guard try stream.bool() == false else {
+                throw stream.error(.unsupportedModel, "detectors with bounding-box regression are not supported")
+            }
+            _ = try stream.float()  // regression weight
+        }
+        return MMODOptions(windows: windows, nmsMaxIntersectionOverBoundingArea: nmsOverlap, nmsMaxCoveredFraction: nmsCovered)
+    }
+
+    private static func readInput(_ stream: inout DlibStream, _ input: DlibArchitecture.Input) throws(FaceNNError)
+        -> ([Float], (between: Int, outer: Int)?)
+    {
         let name = try stream.string()
         switch input {
         case .rgbImageSized(let rows, let columns):
@@ -85,17 +128,18 @@ public enum DlibModelReader {
             guard fileRows == rows && fileColumns == columns else {
                 throw stream.error(.shapeMismatch, "input is \(fileRows)×\(fileColumns), expected \(rows)×\(columns)")
             }
-            return means
+            return (means, nil)
         case .rgbImagePyramid:
             guard name == "input_rgb_image_pyramid" || name == "input_rgb_image_pyramid2" else {
                 throw stream.error(.unexpectedLayer, "found input layer '\(name)', expected input_rgb_image_pyramid")
             }
             let means = [Float(try stream.float()), Float(try stream.float()), Float(try stream.float())]
             if name == "input_rgb_image_pyramid2" {
-                _ = try stream.integer()  // padding between pyramid levels
-                _ = try stream.integer()  // padding around the tiled image
+                let between = try stream.integer(in: 0...1000, "pyramid padding")
+                let outer = try stream.integer(in: 0...1000, "pyramid outer padding")
+                return (means, (between, outer))
             }
-            return means
+            return (means, (10, 11))  // the first format always used these
         }
     }
 
