@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    /// Small faces need the photo doubled first; the boxes must still land where dlib's do.
+    @Test func upsampledDetectionMatchesDlib() throws {
+        let path = TestAssets.photo("obama_partial_face2.jpg")
+        let theirs = try #require(try DlibReference.faces(images: [path], upsample: 1)[path])
+        let ours = try Self.detector.get().detect(in: try ImageDecoder.decode(contentsOf: path), upsample: 1)
+        #expect(ours.count == theirs.count)
+        for (face, expected) in zip(ours, theirs) {
+            let box = BoundingBox(left: expected.left, top: expected.top, right: expected.right, bottom: expected.bottom)
+            print("upsampled: box \(face.box) dlib \(box), confidence \(face.confidence) dlib \(expected.confidence)")
+            #expect(face.box.intersectionOverUnion(box) >= 0.95)
+            #expect(abs(Double(face.confidence) - expected.confidence) <= 0.02)
+        }
+    }
+
     @Test func obamaHasOneFaceWherePublished() throws {
         let faces = try Self.detector.get().detect(in: try ImageDecoder.decode(contentsOf: TestAssets.photo("obama.jpg")))
         try #require(faces.count == 1)

@@ -55,7 +55,7 @@ public struct FaceDetector: Sendable {
     public func detect(in image: Image, upsample: Int = 0, minConfidence: Float = 0,
                        context: ComputeContext = ComputeContext()) -> [FaceDetection] {
         var scanned = image
-        for _ in 0..<max(0, upsample) { scanned = scanned.resized(width: scanned.width * 2, height: scanned.height * 2) }
+        for _ in 0..<max(0, upsample) { scanned = PyramidUpsampling.doubled(scanned) }
         guard scanned.width > 0, scanned.height > 0 else { return [] }
         let pyramid = TiledPyramid(imageWidth: scanned.width, imageHeight: scanned.height,
                                    padding: padding.between, outerPadding: padding.outer)
@@ -81,13 +81,9 @@ public struct FaceDetector: Sendable {
         for candidate in candidates where !kept.contains(where: { overlaps($0.rectangle, candidate.rectangle) }) {
             kept.append(candidate)
         }
-        let scale = Double(1 << max(0, upsample))
         return kept.map { detection in
-            let r = detection.rectangle
-            let box = upsample > 0
-                ? BoundingBox(x: Double(r.left) / scale, y: Double(r.top) / scale,
-                              width: Double(r.width) / scale, height: Double(r.height) / scale)
-                : BoundingBox(left: Double(r.left), top: Double(r.top), right: Double(r.right), bottom: Double(r.bottom))
+            let r = PyramidUpsampling.rectangleInOriginal(detection.rectangle, levels: max(0, upsample))
+            let box = BoundingBox(left: Double(r.left), top: Double(r.top), right: Double(r.right), bottom: Double(r.bottom))
             return FaceDetection(box: box, confidence: detection.score)
         }
     }
