@@ -9,36 +9,35 @@ enum EmbedCommand {
         name: "embed",
         summary: "Compute 128-D face descriptors",
         help: """
-            Usage: facekit embed --chip CHIP.png [--chip CHIP2.jpg ...] [--json] [--threads N]
+            Usage: facekit embed IMAGE... [--json] [--upsample N] [--min-confidence C] [--threads N]
+                   facekit embed --chip CHIP.png [--chip CHIP2.jpg ...] [--json] [--threads N]
 
-            Computes the 128-D descriptor of each already aligned 150×150 face chip (JPEG or PNG) with
-            dlib's ResNet model. Two descriptors closer than 0.6 (Euclidean) are the same person.
+            Computes the 128-D descriptor of every face in each photo (detect, landmarks, aligned chip,
+            dlib's ResNet), or of already aligned 150×150 face chips given with --chip. Two descriptors
+            closer than 0.6 (Euclidean) are the same person.
 
             Options:
+              --json         Photos: what `facekit detect --json` prints, each face with "descriptor": [128 numbers].
+                             Chips: one JSON object per chip and line: {"file", "descriptor": [128 numbers]}
               --chip FILE    An aligned 150×150 face chip; repeat for several.
-              --json         One JSON object per chip and line: {"file", "descriptor": [128 numbers]}
-              --threads N    Threads to use (default: all cores).
-            Exits 3 when a chip cannot be read or is not 150×150.
+            \(CommandSupport.detectionOptionsHelp)
+            Exits 3 when an input cannot be read (or a chip is not 150×150), 4 when no photo had a face.
             """,
         run: run)
 
     static func run(_ arguments: [String]) throws(CommandLineError) -> ExitCode {
-        let options = try Arguments(arguments, valueOptions: ["chip", "threads"], flagOptions: ["json"])
-        guard options.positional.isEmpty else {
-            throw .usage("unexpected argument '\(options.positional[0])'; photos need face detection, which is not available yet: pass aligned chips with --chip")
-        }
+        let options = try Arguments(arguments, valueOptions: ["chip", "threads", "upsample", "min-confidence"],
+                                    flagOptions: ["json"])
         let paths = options.all("chip")
-        guard !paths.isEmpty else { throw .usage("give at least one --chip FILE") }
+        guard paths.isEmpty != options.positional.isEmpty else {
+            throw .usage(paths.isEmpty ? "give at least one photo, or chips with --chip" : "give either photos or --chip chips, not both")
+        }
+        if paths.isEmpty { return try embedPhotos(options) }
         let threads = try options.integer("threads", in: 1...256, default: ComputeContext.availableCores)
 
         var chips: [Image] = []
         for path in paths {
-            let chip: Image
-            do {
-                chip = try ImageDecoder.decode(contentsOf: path)
-            } catch {
-                throw CommandLineError(.unreadableInput, "\(path): \(error.message)")
-            }
+            let chip = try CommandSupport.loadImage(path)
             guard chip.width == FaceEmbedder.chipSize, chip.height == FaceEmbedder.chipSize else {
                 throw CommandLineError(.unreadableInput, "\(path) is \(chip.width)×\(chip.height); an aligned chip is \(FaceEmbedder.chipSize)×\(FaceEmbedder.chipSize)")
             }
@@ -59,14 +58,40 @@ enum EmbedCommand {
                 ])))
             } else {
                 let norm = descriptor.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                print("\(path): \(descriptor.dimension)-D descriptor, length \(norm)")
-                for row in stride(from: 0, to: descriptor.dimension, by: 8) {
-                    let values = descriptor.values[row..<min(descriptor.dimension, row + 8)]
-                    print("  " + values.map { String(format6($0)) }.joined(separator: " "))
-                }
+                print("\(path): \(descriptor.dimension)-D descriptor, length \(CommandSupport.formatted(norm))")
+                printRows(descriptor)
             }
         }
         return .success
+    }
+
+    /// Descriptors of every face in photos.
+    private static func embedPhotos(_ options: Arguments) throws(CommandLineError) -> ExitCode {
+        let settings = try CommandSupport.detectionSettings(options)
+        let recognizer = try CommandSupport.loadRecognizer(threads: settings.threads)
+        var anyFace = false
+        for path in options.positional {
+            let image = try CommandSupport.loadImage(path)
+            let faces = recognizer.faces(in: image, options: settings.detection)
+            anyFace = anyFace || !faces.isEmpty
+            if options.has("json") {
+                print(JSONText.render(CommandSupport.json(file: path, image: image, faces: faces, includeDescriptors: true)))
+            } else {
+                print("\(path) (\(image.width)×\(image.height)): \(faces.isEmpty ? "no face found" : faces.count == 1 ? "1 face" : "\(faces.count) faces")")
+                for (index, face) in faces.enumerated() {
+                    print("  face \(index + 1): \(CommandSupport.describe(face.box)), confidence \(CommandSupport.formatted(face.confidence))")
+                    if let descriptor = face.descriptor { printRows(descriptor) }
+                }
+            }
+        }
+        return anyFace ? .success : .noFace
+    }
+
+    private static func printRows(_ descriptor: Descriptor) {
+        for row in stride(from: 0, to: descriptor.dimension, by: 8) {
+            let values = descriptor.values[row..<min(descriptor.dimension, row + 8)]
+            print("    " + values.map { format6($0) }.joined(separator: " "))
+        }
     }
 
     /// A fixed-width rendering for the human-readable table.

@@ -4,7 +4,9 @@ import Glibc
 
 /// The `facekit` command: picks a subcommand, runs it, and turns failures into a message and an exit code.
 public enum FaceKitCommand {
-    static let commands: [Command] = [ModelsCommand.command, EmbedCommand.command]
+    static let commands: [Command] = [
+        DetectCommand.command, EmbedCommand.command, VerifyCommand.command, ModelsCommand.command,
+    ]
 
     static var overview: String {
         let width = commands.map(\.name.count).max() ?? 0

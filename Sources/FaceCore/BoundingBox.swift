@@ -59,8 +59,8 @@ public struct Point2D: Hashable, Sendable {
 
 /// Facial landmarks in image coordinates, in the order of the model that found them.
 ///
-/// For dlib's 5-point model: right eye outer corner, right eye inner corner, left eye outer corner,
-/// left eye inner corner (the subject's right and left), then the bottom of the nose.
+/// For dlib's 5-point model: the outer then inner corner of the eye on the image's right (the
+/// subject's left eye), the outer then inner corner of the other eye, then the base of the nose.
 public struct FaceLandmarks: Hashable, Sendable {
     /// The points.
     public var points: [Point2D]

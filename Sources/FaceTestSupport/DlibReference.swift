@@ -14,6 +14,35 @@ public enum DlibReference {
         public let descriptor: [Float]
         /// Path of the chip PNG, when chips were written.
         public let chip: String?
+        /// Where dlib took the chip from, when the reference printed it.
+        public var chipTransform: ChipTransform? = nil
+    }
+
+    /// dlib's `chip_details` for a face and the map `get_mapping_to_chip` derives from it.
+    public struct ChipTransform: Sendable {
+        /// The unturned chip region, inclusive edges `[left, top, right, bottom]` in image pixels.
+        public let rect: [Double]
+        /// Rotation of the region about its centre, in radians.
+        public let angle: Double
+        /// Chip size in pixels.
+        public let rows, cols: Int
+        /// The map from image point to chip pixel, `[a, b, tx, c, d, ty]`: x' = a·x + b·y + tx, y' = c·x + d·y + ty.
+        public let toChip: [Double]
+
+        init?(_ object: Any?) {
+            guard let object = object as? [String: Any],
+                  let rect = (object["rect"] as? [NSNumber])?.map(\.doubleValue), rect.count == 4,
+                  let angle = (object["angle"] as? NSNumber)?.doubleValue,
+                  let rows = (object["rows"] as? NSNumber)?.intValue,
+                  let cols = (object["cols"] as? NSNumber)?.intValue,
+                  let toChip = (object["to_chip"] as? [NSNumber])?.map(\.doubleValue), toChip.count == 6
+            else { return nil }
+            self.rect = rect
+            self.angle = angle
+            self.rows = rows
+            self.cols = cols
+            self.toChip = toChip
+        }
     }
 
     /// Failure to run the reference or read its output.
@@ -69,7 +98,8 @@ public enum DlibReference {
                      confidence: (face["confidence"] as? NSNumber)?.doubleValue ?? .nan,
                      landmarks: (face["landmarks"] as? [[NSNumber]])?.map { $0.map(\.doubleValue) } ?? [],
                      descriptor: floats(face["descriptor"]),
-                     chip: face["chip"] as? String)
+                     chip: face["chip"] as? String,
+                     chipTransform: ChipTransform(face["chip_transform"]))
             }
         }
         return result

@@ -46,6 +46,23 @@ import Testing
         #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values) <= Self.tolerance)
     }
 
+    @Test(arguments: [0, 2, 4])
+    func singleFilterConvolutionMatchesReferenceLoop(padding: Int) {
+        var random = SeededRandom(seed: 31 + UInt64(padding))
+        let shape = Shape(batch: 2, channels: 5, height: 12, width: 15)
+        let window = Window2D(height: 9, width: 9, paddingY: padding, paddingX: padding)
+        let input = random.floats(shape.count), weights = random.floats(5 * 81), bias = random.floats(1)
+        let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: 1, window: window)
+        for activation in [FusedActivation.none, .relu] {
+            let output = Convolution(weights: weights, bias: bias, filters: 1, inputChannels: 5, window: window,
+                                     activation: activation)
+                .forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: 2))
+            let reference = activation == .relu ? expected.values.map { max(0, $0) } : expected.values
+            #expect(output.shape == expected.shape)
+            #expect(ReferenceLoops.maxRelativeError(output.nchw(), reference) <= Self.tolerance)
+        }
+    }
+
     @Test func pointwiseConvolutionUsesInputDirectly() {
         var random = SeededRandom(seed: 7)
         let shape = Shape(batch: 2, channels: 5, height: 6, width: 7)

@@ -68,6 +68,12 @@ public struct Convolution: Layer {
         if positions == 0 { return output }
         let isPointwise = window.height == 1 && window.width == 1 && window.strideX == 1 && window.strideY == 1
             && window.paddingX == 0 && window.paddingY == 0
+        if filters == 1 && window.strideX == 1 && window.strideY == 1 {
+            // One filter (a score map): im2col would copy each input value taps times for one product
+            // each; accumulating shifted input rows directly is several times cheaper.
+            forwardSingleFilter(input, into: &output, context: context)
+            return output
+        }
         // Keep a chunk's columns around half a megabyte so they stay in L2 while the product reads them.
         let preferredWidth = max(64, min(4096, (1 << 17) / taps))
         if context.threads > 1 && positions < 2 * context.threads * preferredWidth / 2 {
@@ -83,7 +89,8 @@ public struct Convolution: Layer {
         chunkCount = (chunkCount + workers - 1) / workers * workers
         let chunkWidth = (positions + chunkCount - 1) / chunkCount
         chunkCount = (positions + chunkWidth - 1) / chunkWidth
-        input.storage.withUnsafeBufferPointer { inputBuffer in
+        let source = im2colSource(input, context: context)
+        source.withUnsafeBufferPointer { inputBuffer in
             weights.withUnsafeBufferPointer { weightBuffer in
                 bias.withUnsafeBufferPointer { biasBuffer in
                     output.storage.withUnsafeMutableBufferPointer { outputBuffer in
@@ -124,6 +131,64 @@ public struct Convolution: Layer {
         return output
     }
 
+    /// A stride-1 convolution with one filter, as a sum of shifted input rows scaled by each tap.
+    private func forwardSingleFilter(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
+        let inShape = input.shape, outShape = output.shape
+        let rows = outShape.batch * outShape.height
+        input.storage.withUnsafeBufferPointer { inputBuffer in
+            weights.withUnsafeBufferPointer { weightBuffer in
+                output.storage.withUnsafeMutableBufferPointer { outputBuffer in
+                    let inputBase = inputBuffer.baseAddress!, weightBase = weightBuffer.baseAddress!
+                    let outputBase = outputBuffer.baseAddress!
+                    context.parallelFor(rows) { row in
+                        let n = row / outShape.height, oy = row % outShape.height
+                        let target = outputBase + row * outShape.width
+                        for x in 0..<outShape.width { target[x] = bias[0] }
+                        for channel in 0..<inputChannels {
+                            for ky in 0..<window.height {
+                                let iy = oy - window.paddingY + ky
+                                guard iy >= 0 && iy < inShape.height else { continue }
+                                let source = inputBase + ((channel * inShape.batch + n) * inShape.height + iy) * inShape.width
+                                for kx in 0..<window.width {
+                                    let weight = weightBase[(channel * window.height + ky) * window.width + kx]
+                                    let shift = kx - window.paddingX
+                                    let first = max(0, -shift), end = min(outShape.width, inShape.width - shift)
+                                    guard first < end else { continue }
+                                    let shifted = source + shift
+                                    for x in first..<end { target[x] += weight * shifted[x] }
+                                }
+                            }
+                        }
+                        if activation == .relu {
+                            for x in 0..<outShape.width { target[x] = max(0, target[x]) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// What im2col reads: the input itself, or for a horizontal stride its rows split into column phases.
+    private func im2colSource(_ input: Tensor, context: ComputeContext) -> [Float] {
+        guard window.strideX > 1 else { return input.storage }
+        let shape = input.shape
+        let rowLength = window.strideX * Im2Col.phaseWidth(inputWidth: shape.width, stride: window.strideX)
+        let planes = shape.channels * shape.batch
+        var phased = [Float](unsafeUninitializedCapacity: planes * shape.height * rowLength) { _, count in
+            count = planes * shape.height * rowLength
+        }
+        input.storage.withUnsafeBufferPointer { source in
+            phased.withUnsafeMutableBufferPointer { target in
+                context.parallelFor(planes) { plane in
+                    Im2Col.splitColumnPhases(source.baseAddress! + plane * shape.planeSize,
+                                             shape: Shape(batch: 1, channels: 1, height: shape.height, width: shape.width),
+                                             stride: window.strideX, into: target.baseAddress! + plane * shape.height * rowLength)
+                }
+            }
+        }
+        return phased
+    }
+
     /// The convolution with all positions unrolled at once and the filters shared among the workers.
     private func forwardSplittingFilters(_ input: Tensor, into output: inout Tensor, positions: Int, taps: Int,
                                          isPointwise: Bool, context: ComputeContext) {
@@ -131,7 +196,7 @@ public struct Convolution: Layer {
         var columns: [Float] = []
         if !isPointwise {
             columns = [Float](repeating: 0, count: taps * positions)
-            input.storage.withUnsafeBufferPointer { inputBuffer in
+            im2colSource(input, context: context).withUnsafeBufferPointer { inputBuffer in
                 columns.withUnsafeMutableBufferPointer { columnBuffer in
                     Im2Col.fill(input: inputBuffer.baseAddress!, inputShape: input.shape, window: window,
                                 outputHeight: outShape.height, outputWidth: outShape.width,
