@@ -33,3 +33,13 @@ package.targets.append(
             .product(name: "FaceNN", package: facekit),
             .product(name: "FaceTensor", package: facekit),
         ]))
+
+// MARK: - Detection and the whole pipeline, FaceKit against dlib
+package.targets.append(
+    .executableTarget(
+        name: "DetectionBenchmark",
+        dependencies: [
+            .product(name: "FacePipeline", package: facekit),
+            .product(name: "FaceImage", package: facekit),
+            .product(name: "FaceTensor", package: facekit),
+        ]))

@@ -1,6 +1,8 @@
-// Time per layer of the descriptor network on random input: where a forward pass spends its time.
+// Time per layer of a network on random input: where a forward pass spends its time.
 //
-//   swift run -c release --package-path Benchmarks LayerProfile [BATCH] [THREADS]
+//   swift run -c release --package-path Benchmarks LayerProfile [BATCH] [THREADS]        descriptor ResNet
+//   swift run -c release --package-path Benchmarks LayerProfile detector [THREADS]       MMOD detector on
+//       the 932×4139 tiled pyramid of a 910×1137 photo
 
 import FaceNN
 import FacePipeline
@@ -8,14 +10,19 @@ import FaceTensor
 import Foundation
 
 let arguments = CommandLine.arguments
-let batch = arguments.count > 1 ? Int(arguments[1]) ?? 32 : 32
+let profilesDetector = arguments.count > 1 && arguments[1] == "detector"
+let batch = profilesDetector ? 1 : arguments.count > 1 ? Int(arguments[1]) ?? 32 : 32
 let threads = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1
 let models = ModelDirectory.fromEnvironment()
-let model = try DlibModelReader.read(try models.verifiedContents(of: .faceDescriptor), architecture: .faceDescriptorResNet)
+let model = profilesDetector
+    ? try DlibModelReader.read(try models.verifiedContents(of: .faceDetector), architecture: .mmodFaceDetector)
+    : try DlibModelReader.read(try models.verifiedContents(of: .faceDescriptor), architecture: .faceDescriptorResNet)
 let network = model.network.optimized()
-let shape = Shape(batch: batch, channels: 3, height: 150, width: 150)
-var generator = SystemRandomNumberGenerator()
-let input = Tensor(shape: shape, nchw: (0..<shape.count).map { _ in Float.random(in: -0.5...0.5, using: &generator) })
+let shape = profilesDetector
+    ? Shape(batch: 1, channels: 3, height: 4139, width: 932)
+    : Shape(batch: batch, channels: 3, height: 150, width: 150)
+// Cheap deterministic values in the range of normalised pixels; their content does not change the timing.
+let input = Tensor(shape: shape, nchw: (0..<shape.count).map { Float(($0 &* 7919) % 256) / 256 - 0.5 })
 let context = ComputeContext(threads: threads)
 
 func now() -> Double { Date().timeIntervalSinceReferenceDate }

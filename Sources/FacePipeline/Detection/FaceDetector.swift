@@ -59,7 +59,8 @@ public struct FaceDetector: Sendable {
         guard scanned.width > 0, scanned.height > 0 else { return [] }
         let pyramid = TiledPyramid(imageWidth: scanned.width, imageHeight: scanned.height,
                                    padding: padding.between, outerPadding: padding.outer)
-        let scores = network.forward(pyramid.inputTensor(for: scanned, channelMeans: channelMeans), context: context)
+        let scores = network.forward(pyramid.inputTensor(for: scanned, channelMeans: channelMeans, context: context),
+                                     context: context)
         let window = options.windows[0]
 
         var candidates: [(rectangle: PixelRectangle, score: Float)] = []

@@ -68,28 +68,29 @@ struct TiledPyramid: Sendable {
 
     /// The tiled pyramid of `image` as the network's input (batch 1): each channel `(v − mean) / 256`,
     /// zero between levels, each level resized bilinearly from the one before.
-    func inputTensor(for image: Image, channelMeans: [Float]) -> Tensor {
+    func inputTensor(for image: Image, channelMeans: [Float], context: ComputeContext) -> Tensor {
         precondition(image.width == levels[0].width && image.height == levels[0].height, "image does not match the pyramid")
         let shape = Shape(batch: 1, channels: 3, height: height, width: width)
         var tensor = Tensor(shape: shape)
         let plane = width * height
+        let first = levels[0]
         tensor.storage.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             image.pixels.withUnsafeBufferPointer { pixels in
-                let first = levels[0]
-                for channel in 0..<3 {
+                context.parallelFor(3 * image.height) { index in
+                    let channel = index / image.height, row = index % image.height
                     let mean = channelMeans[channel]
-                    let target = base + channel * plane
-                    for row in 0..<image.height {
-                        let line = target + (first.top + row) * width + first.left
-                        let source = row * image.width * 3 + channel
-                        for column in 0..<image.width { line[column] = (Float(pixels[source + 3 * column]) - mean) / 256 }
-                    }
+                    let line = base + channel * plane + (first.top + row) * width + first.left
+                    let source = row * image.width * 3 + channel
+                    for column in 0..<image.width { line[column] = (Float(pixels[source + 3 * column]) - mean) / 256 }
                 }
             }
+            // Each level is made from the one before; within a level, rows are independent.
             for index in levels.indices.dropFirst() {
-                for channel in 0..<3 {
-                    resizeBilinear(from: levels[index - 1], to: levels[index], in: base + channel * plane)
+                let rows = levels[index].height
+                context.parallelFor(3 * rows) { item in
+                    resizeBilinear(from: levels[index - 1], to: levels[index], rows: (item % rows)..<(item % rows + 1),
+                                   in: base + (item / rows) * plane)
                 }
             }
         }
@@ -97,12 +98,12 @@ struct TiledPyramid: Sendable {
     }
 
     /// Resamples one level into the next inside a channel plane, corners aligned as dlib's `resize_image`.
-    private func resizeBilinear(from source: PixelRectangle, to target: PixelRectangle, in plane: UnsafeMutablePointer<Float>) {
+    private func resizeBilinear(from source: PixelRectangle, to target: PixelRectangle, rows: Range<Int>,
+                                in plane: UnsafeMutablePointer<Float>) {
         let xScale = Double(source.width - 1) / Double(max(target.width - 1, 1))
         let yScale = Double(source.height - 1) / Double(max(target.height - 1, 1))
-        var y = -yScale
-        for row in 0..<target.height {
-            y += yScale
+        for row in rows {
+            let y = Double(row) * yScale
             let top = Int(y.rounded(.down))
             let bottom = min(top + 1, source.height - 1)
             let topFraction = Float(y - Double(top))
