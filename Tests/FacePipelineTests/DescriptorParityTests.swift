@@ -11,24 +11,41 @@ import Testing
     static let maxComponentDifference: Float = 1e-3
 
     /// Real face chips: those dlib extracts from the test photos, plus the dlib_johns chips when the
-    /// shared datasets sit beside the checkout.
+    /// shared datasets sit beside the checkout; without them, from the mirrored test photos too, so
+    /// there are always at least 10.
     static let chips = Result { try realChips() }
 
     private static func realChips() throws -> [String] {
         let chipsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("facekit-parity-\(getpid())").path
         try FileManager.default.createDirectory(atPath: chipsDirectory, withIntermediateDirectories: true)
-        let photos = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "obama_partial_face.jpg",
+        var photos = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "obama_partial_face.jpg",
                       "obama_partial_face2.jpg", "32bit.png"].map(TestAssets.photo)
-        var chips = try DlibReference.faces(images: photos, upsample: 0, chipsOut: chipsDirectory)
-            .values.flatMap { $0.compactMap(\.chip) }.sorted()
+        var johnsChips: [String] = []
         let johns = TestAssets.sharedDatasets + "/dlib_johns"
         if let people = try? FileManager.default.contentsOfDirectory(atPath: johns) {
             for person in people.sorted() where !person.hasSuffix(".csv") {
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: johns + "/" + person)) ?? []
-                chips += files.sorted().map { johns + "/" + person + "/" + $0 }
+                johnsChips += files.sorted().map { johns + "/" + person + "/" + $0 }
             }
         }
-        return chips
+        if johnsChips.isEmpty {
+            for photo in photos {
+                let image = try ImageDecoder.decode(contentsOf: photo)
+                var mirrored = image.pixels
+                for y in 0..<image.height {
+                    for x in 0..<image.width {
+                        for c in 0..<3 { mirrored[(y * image.width + x) * 3 + c] = image.pixels[(y * image.width + image.width - 1 - x) * 3 + c] }
+                    }
+                }
+                let path = chipsDirectory + "/mirrored_" + URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent + ".png"
+                let png = try ImageEncoder.png(Image(width: image.width, height: image.height, pixels: mirrored))
+                try Data(png).write(to: URL(fileURLWithPath: path))
+                photos.append(path)
+            }
+        }
+        let photoChips = try DlibReference.faces(images: photos, upsample: 0, chipsOut: chipsDirectory)
+            .values.flatMap { $0.compactMap(\.chip) }.sorted()
+        return photoChips + johnsChips
     }
 
     @Test func descriptorsMatchDlibOnRealChips() throws {
