@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "FaceNNTests", dependencies: ["FaceNN", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceImageTests", dependencies: ["FaceImage", "FaceTestSupport"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
-        .testTarget(name: "FaceCommandLineTests", dependencies: ["FaceTestSupport"]),
+        .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceTestSupport"]),
     ]
 )

@@ -29,9 +29,13 @@ public enum FaceKitCommand {
 
     /// Runs `facekit` with `arguments` (without the program name) and returns the exit code.
     public static func main(_ arguments: [String]) -> ExitCode {
-        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+        guard let name = arguments.first else {
+            printError(overview)  // no command is a usage error: the overview goes where errors go
+            return .usage
+        }
+        if name == "--help" || name == "-h" || name == "help" {
             print(overview)
-            return arguments.isEmpty ? .usage : .success
+            return .success
         }
         guard let command = commands.first(where: { $0.name == name }) else {
             printError("facekit: unknown command '\(name)'. Commands: \(commands.map(\.name).joined(separator: ", ")).")
