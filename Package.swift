@@ -21,12 +21,13 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CShims"),
 
         // MARK: - Core types
         .target(name: "FaceCore", swiftSettings: numericSettings),
 
         // MARK: - Inference engine
-        .target(name: "FaceTensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "FaceTensor", dependencies: ["CBLAS", "CShims"], swiftSettings: numericSettings),
         .target(name: "FaceNN", dependencies: ["FaceTensor"], swiftSettings: numericSettings),
 
         // MARK: - Images
@@ -37,7 +38,7 @@ let package = Package(
 
         // MARK: - Command line
         .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
-        .executableTarget(name: "facekit", dependencies: ["FaceCommandLine"]),
+        .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
         .target(name: "FaceTestSupport", dependencies: ["FaceCore"]),

@@ -1,4 +1,5 @@
 import CBLAS
+import CShims
 import Dispatch
 
 /// How many threads the engine may use for one forward pass.
@@ -19,6 +20,19 @@ public struct ComputeContext: Sendable {
 
     /// Cores available to this process.
     public static var availableCores: Int { max(1, System.activeProcessorCount) }
+
+    /// Makes the C allocator keep freed memory for reuse instead of returning it to the kernel.
+    ///
+    /// A forward pass allocates and frees tens of megabytes per layer (the detector's tiled pyramid
+    /// makes ~300 MB of short-lived tensors per photo). By default glibc maps such blocks afresh and
+    /// unmaps them on free, so every pass page-faults its memory in again, zeroed: about a fifth of
+    /// detection time. This is a process-wide setting, so the library leaves it to the program:
+    /// `facekit` and the benchmarks call it at start (the dlib reference program does the same for
+    /// dlib). The cost is that the process keeps its peak heap. Returns whether glibc accepted it.
+    @discardableResult
+    public static func keepFreedMemoryForReuse() -> Bool {
+        cshims_keep_freed_memory() == 1
+    }
 
     /// OpenBLAS would otherwise start its own thread pool inside every worker's call.
     private static let configureBLAS: Void = { openblas_set_num_threads(1) }()

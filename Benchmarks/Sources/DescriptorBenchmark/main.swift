@@ -14,6 +14,9 @@ import Foundation
 import Glibc
 #endif
 
+// The same allocator setting the dlib reference program makes for dlib: freed blocks are reused.
+ComputeContext.keepFreedMemoryForReuse()
+
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
 let environment = ProcessInfo.processInfo.environment

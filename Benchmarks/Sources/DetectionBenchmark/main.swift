@@ -21,6 +21,9 @@ let seconds: Double = {
     return Double(arguments[index + 1]) ?? 3
 }()
 
+// The same allocator setting the dlib reference program makes for dlib: freed blocks are reused.
+ComputeContext.keepFreedMemoryForReuse()
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("DetectionBenchmark: \(message)\n".utf8))
     exit(1)

@@ -25,6 +25,9 @@ let shape = profilesDetector
 let input = Tensor(shape: shape, nchw: (0..<shape.count).map { Float(($0 &* 7919) % 256) / 256 - 0.5 })
 let context = ComputeContext(threads: threads)
 
+// The same allocator setting the dlib reference program makes for dlib: freed blocks are reused.
+ComputeContext.keepFreedMemoryForReuse()
+
 func now() -> Double { Date().timeIntervalSinceReferenceDate }
 
 _ = network.forward(input, context: context)

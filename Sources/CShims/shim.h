@@ -1,0 +1,17 @@
+#ifndef FACEKIT_CSHIMS_H
+#define FACEKIT_CSHIMS_H
+
+#include <malloc.h>
+#include <limits.h>
+
+// glibc serves large allocations with fresh mmap'd pages and returns them on free, so a process that
+// allocates and frees tens of megabytes per network layer pays a page fault (and zeroing) per 4 KiB on
+// every pass. Serving them from the heap and never trimming it lets freed blocks be reused.
+// Returns 1 when glibc accepted both settings.
+static inline int cshims_keep_freed_memory(void) {
+    int served_from_heap = mallopt(M_MMAP_MAX, 0);
+    int never_trimmed = mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    return served_from_heap && never_trimmed;
+}
+
+#endif
