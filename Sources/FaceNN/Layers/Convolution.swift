@@ -19,6 +19,8 @@ public struct Convolution: Layer {
     public let window: Window2D
     /// Activation applied to the output.
     public private(set) var activation: FusedActivation
+    /// For 3×3 stride-1 filters, the filters in Winograd's transform domain (the faster path).
+    private var winograd: Winograd3x3?
 
     /// Creates a convolution from filter weights (F·C·kh·kw values) and biases (F values).
     public init(weights: [Float], bias: [Float], filters: Int, inputChannels: Int, window: Window2D,
@@ -32,19 +34,27 @@ public struct Convolution: Layer {
         self.inputChannels = inputChannels
         self.window = window
         self.activation = activation
+        winograd = Self.usesWinograd(window) ? Winograd3x3(weights: weights, filters: filters, channels: inputChannels) : nil
+    }
+
+    /// Winograd F(2×2, 3×3) needs a 3×3 window moving one pixel at a time, equally padded.
+    private static func usesWinograd(_ window: Window2D) -> Bool {
+        window.height == 3 && window.width == 3 && window.strideX == 1 && window.strideY == 1
+            && window.paddingX == window.paddingY
     }
 
     /// This convolution followed by `affine`, as one convolution: `a·(W·x + b) + c = (a·W)·x + (a·b + c)`.
     public func folding(_ affine: Affine) -> Convolution {
         precondition(affine.channels == filters, "affine has \(affine.channels) channels, convolution \(filters) filters")
         precondition(activation == .none, "cannot fold an affine layer behind an activation")
-        var folded = self
+        var weights = self.weights, bias = self.bias
         let taps = inputChannels * window.height * window.width
         for f in 0..<filters {
-            for i in 0..<taps { folded.weights[f * taps + i] *= affine.scale[f] }
-            folded.bias[f] = affine.scale[f] * bias[f] + affine.shift[f]
+            for i in 0..<taps { weights[f * taps + i] *= affine.scale[f] }
+            bias[f] = affine.scale[f] * self.bias[f] + affine.shift[f]
         }
-        return folded
+        return Convolution(weights: weights, bias: bias, filters: filters, inputChannels: inputChannels, window: window,
+                           activation: activation)
     }
 
     /// This convolution with `activation` applied to its output.
@@ -68,6 +78,11 @@ public struct Convolution: Layer {
         if positions == 0 { return output }
         let isPointwise = window.height == 1 && window.width == 1 && window.strideX == 1 && window.strideY == 1
             && window.paddingX == 0 && window.paddingY == 0
+        if let winograd {
+            winograd.forward(input, padding: window.paddingX, bias: bias, activation: activation, into: &output,
+                             context: context)
+            return output
+        }
         if filters == 1 && window.strideX == 1 && window.strideY == 1 {
             // One filter (a score map): im2col would copy each input value taps times for one product
             // each; accumulating shifted input rows directly is several times cheaper.
