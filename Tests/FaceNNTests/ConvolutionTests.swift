@@ -63,6 +63,23 @@ import Testing
         }
     }
 
+    /// 3×3 stride-1 layers take the Winograd path: odd and even maps, every padding, few tiles (shared
+    /// by filters) and many (chunked).
+    @Test(arguments: [(1, 4, 5, 0), (1, 7, 7, 1), (2, 9, 8, 2), (3, 17, 17, 1), (33, 12, 13, 1), (4, 35, 35, 1)])
+    func winogradPathMatchesReferenceLoop(batch: Int, height: Int, width: Int, padding: Int) {
+        var random = SeededRandom(seed: UInt64(batch * 1000 + height * 10 + padding))
+        let shape = Shape(batch: batch, channels: 6, height: height, width: width)
+        let window = Window2D(height: 3, width: 3, paddingY: padding, paddingX: padding)
+        let input = random.floats(shape.count), weights = random.floats(10 * 6 * 9), bias = random.floats(10)
+        let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: 10, window: window)
+        let layer = Convolution(weights: weights, bias: bias, filters: 10, inputChannels: 6, window: window, activation: .relu)
+        for threads in [1, 2] {
+            let output = layer.forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: threads))
+            #expect(output.shape == expected.shape)
+            #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values.map { max(0, $0) }) <= Self.tolerance)
+        }
+    }
+
     @Test func pointwiseConvolutionUsesInputDirectly() {
         var random = SeededRandom(seed: 7)
         let shape = Shape(batch: 2, channels: 5, height: 6, width: 7)
