@@ -65,7 +65,7 @@ import Testing
 
     /// 3×3 stride-1 layers take the Winograd path: odd and even maps, every padding, few tiles (shared
     /// by filters) and many (chunked).
-    @Test(arguments: [(1, 4, 5, 0), (1, 7, 7, 1), (2, 9, 8, 2), (3, 17, 17, 1), (33, 12, 13, 1), (4, 35, 35, 1)])
+    @Test(arguments: [(1, 4, 5, 0), (1, 7, 7, 1), (2, 9, 8, 2), (3, 17, 17, 1), (33, 12, 13, 1), (4, 35, 35, 1), (40, 35, 35, 1)])
     func winogradPathMatchesReferenceLoop(batch: Int, height: Int, width: Int, padding: Int) {
         var random = SeededRandom(seed: UInt64(batch * 1000 + height * 10 + padding))
         let shape = Shape(batch: batch, channels: 6, height: height, width: width)
