@@ -118,7 +118,8 @@ public struct Network: Sendable, CustomStringConvertible {
     }
 
     /// The same computation with fewer passes over memory: each affine layer folded into the convolution
-    /// before it, and each ReLU fused into the convolution or residual add that feeds it.
+    /// before it, each ReLU fused into the convolution or residual add that feeds it, and every
+    /// convolution prepared for inference (``Convolution/preparedForInference()``).
     public func optimized() -> Network {
         var result: [Step] = []
         for step in steps {
@@ -142,7 +143,10 @@ public struct Network: Sendable, CustomStringConvertible {
             }
             result.append(step)
         }
-        return Network(steps: result)
+        return Network(steps: result.map { step in
+            if case .layer(let convolution as Convolution) = step { return .layer(convolution.preparedForInference()) }
+            return step
+        })
     }
 
     public var description: String {

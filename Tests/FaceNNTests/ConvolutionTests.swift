@@ -26,8 +26,9 @@ import Testing
                                                   window: window)
         let layer = Convolution(weights: weights, bias: bias, filters: filters, inputChannels: shape.channels,
                                 window: window)
-        for threads in [1, 2] {
-            let output = layer.forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: threads))
+        for (threads, prepared) in [(1, false), (2, false), (1, true), (2, true)] {
+            let output = (prepared ? layer.preparedForInference() : layer)
+                .forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: threads))
             #expect(output.shape == expected.shape)
             #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values) <= Self.tolerance,
                     "shape \(shape) window \(window) filters \(filters) threads \(threads)")
@@ -73,6 +74,7 @@ import Testing
         let input = random.floats(shape.count), weights = random.floats(10 * 6 * 9), bias = random.floats(10)
         let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: 10, window: window)
         let layer = Convolution(weights: weights, bias: bias, filters: 10, inputChannels: 6, window: window, activation: .relu)
+            .preparedForInference()
         for threads in [1, 2] {
             let output = layer.forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: threads))
             #expect(output.shape == expected.shape)

@@ -34,7 +34,16 @@ public struct Convolution: Layer {
         self.inputChannels = inputChannels
         self.window = window
         self.activation = activation
-        winograd = Self.usesWinograd(window) ? Winograd3x3(weights: weights, filters: filters, channels: inputChannels) : nil
+    }
+
+    /// The same convolution with its fastest algorithm set up: for a 3×3 stride-1 window, the filters are
+    /// taken to Winograd's transform domain once here rather than on every pass. ``Network/optimized()``
+    /// does this for every convolution.
+    public func preparedForInference() -> Convolution {
+        var prepared = self
+        prepared.winograd = Self.usesWinograd(window)
+            ? Winograd3x3(weights: weights, filters: filters, channels: inputChannels) : nil
+        return prepared
     }
 
     /// Winograd F(2×2, 3×3) needs a 3×3 window moving one pixel at a time, equally padded.
@@ -57,7 +66,7 @@ public struct Convolution: Layer {
                            activation: activation)
     }
 
-    /// This convolution with `activation` applied to its output.
+    /// This convolution with `activation` applied to its output (set up as this one was).
     public func fusing(_ activation: FusedActivation) -> Convolution {
         var fused = self
         fused.activation = activation

@@ -18,24 +18,31 @@ struct Winograd3x3: Sendable {
         self.filters = filters
         self.channels = channels
         var transformed = [Float](repeating: 0, count: 16 * filters * channels)
-        for f in 0..<filters {
-            for c in 0..<channels {
-                let g = Array(weights[((f * channels + c) * 9)..<((f * channels + c) * 9 + 9)])
-                // G·g: 4×3, with G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]].
-                var gg = [Float](repeating: 0, count: 12)
-                for column in 0..<3 {
-                    let g0 = g[column], g1 = g[3 + column], g2 = g[6 + column]
-                    gg[column] = g0
-                    gg[3 + column] = 0.5 * (g0 + g1 + g2)
-                    gg[6 + column] = 0.5 * (g0 - g1 + g2)
-                    gg[9 + column] = g2
-                }
-                // (G·g)·Gᵀ: 4×4.
-                for row in 0..<4 {
-                    let r0 = gg[row * 3], r1 = gg[row * 3 + 1], r2 = gg[row * 3 + 2]
-                    let values = [r0, 0.5 * (r0 + r1 + r2), 0.5 * (r0 - r1 + r2), r2]
-                    for column in 0..<4 {
-                        transformed[((row * 4 + column) * filters + f) * channels + c] = values[column]
+        weights.withUnsafeBufferPointer { source in
+            transformed.withUnsafeMutableBufferPointer { target in
+                for f in 0..<filters {
+                    for c in 0..<channels {
+                        let g = source.baseAddress! + (f * channels + c) * 9
+                        // G·g (4×3), with G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]], one column at a time.
+                        var rows = (SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>(), SIMD4<Float>())
+                        for column in 0..<3 {
+                            let g0 = g[column], g1 = g[3 + column], g2 = g[6 + column]
+                            rows.0[column] = g0
+                            rows.1[column] = 0.5 * (g0 + g1 + g2)
+                            rows.2[column] = 0.5 * (g0 - g1 + g2)
+                            rows.3[column] = g2
+                        }
+                        // (G·g)·Gᵀ: the same combination across each row.
+                        @inline(__always) func put(_ row: Int, _ r: SIMD4<Float>) {
+                            let values = SIMD4<Float>(r[0], 0.5 * (r[0] + r[1] + r[2]), 0.5 * (r[0] - r[1] + r[2]), r[2])
+                            for column in 0..<4 {
+                                target[((row * 4 + column) * filters + f) * channels + c] = values[column]
+                            }
+                        }
+                        put(0, rows.0)
+                        put(1, rows.1)
+                        put(2, rows.2)
+                        put(3, rows.3)
                     }
                 }
             }
