@@ -66,6 +66,34 @@ enum CommandSupport {
         ])
     }
 
+    /// Runs the pipeline on every photo in `options` and prints each photo's faces (JSON or text);
+    /// `withDescriptors` decides whether descriptors are computed and shown. Exits 4 when no photo
+    /// had a face.
+    static func reportFaces(_ options: Arguments, withDescriptors: Bool,
+                            printDescriptor: (Descriptor) -> Void = { _ in }) throws(CommandLineError) -> ExitCode {
+        let settings = try detectionSettings(options)
+        let recognizer = try loadRecognizer(threads: settings.threads)
+        var anyFace = false
+        for path in options.positional {
+            let image = try loadImage(path)
+            let faces = withDescriptors
+                ? recognizer.faces(in: image, options: settings.detection)
+                : recognizer.detectFaces(in: image, options: settings.detection)
+            anyFace = anyFace || !faces.isEmpty
+            if options.has("json") {
+                print(JSONText.render(json(file: path, image: image, faces: faces, includeDescriptors: withDescriptors)))
+                continue
+            }
+            let count = faces.isEmpty ? "no face found" : faces.count == 1 ? "1 face" : "\(faces.count) faces"
+            print("\(path) (\(image.width)×\(image.height)): \(count)")
+            for (index, face) in faces.enumerated() {
+                print("  face \(index + 1): \(describe(face.box)), confidence \(formatted(face.confidence))")
+                if let descriptor = face.descriptor { printDescriptor(descriptor) }
+            }
+        }
+        return anyFace ? .success : .noFace
+    }
+
     static func describe(_ box: BoundingBox) -> String {
         "x \(Int(box.x)), y \(Int(box.y)), \(Int(box.width))×\(Int(box.height))"
     }

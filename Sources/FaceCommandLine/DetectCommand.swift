@@ -22,22 +22,6 @@ enum DetectCommand {
     static func run(_ arguments: [String]) throws(CommandLineError) -> ExitCode {
         let options = try Arguments(arguments, valueOptions: ["upsample", "min-confidence", "threads"], flagOptions: ["json"])
         guard !options.positional.isEmpty else { throw .usage("give at least one photo") }
-        let settings = try CommandSupport.detectionSettings(options)
-        let recognizer = try CommandSupport.loadRecognizer(threads: settings.threads)
-        var anyFace = false
-        for path in options.positional {
-            let image = try CommandSupport.loadImage(path)
-            let faces = recognizer.detectFaces(in: image, options: settings.detection)
-            anyFace = anyFace || !faces.isEmpty
-            if options.has("json") {
-                print(JSONText.render(CommandSupport.json(file: path, image: image, faces: faces, includeDescriptors: false)))
-            } else {
-                print("\(path) (\(image.width)×\(image.height)): \(faces.isEmpty ? "no face found" : faces.count == 1 ? "1 face" : "\(faces.count) faces")")
-                for (index, face) in faces.enumerated() {
-                    print("  face \(index + 1): \(CommandSupport.describe(face.box)), confidence \(CommandSupport.formatted(face.confidence))")
-                }
-            }
-        }
-        return anyFace ? .success : .noFace
+        return try CommandSupport.reportFaces(options, withDescriptors: false)
     }
 }

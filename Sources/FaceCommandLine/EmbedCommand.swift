@@ -67,24 +67,7 @@ enum EmbedCommand {
 
     /// Descriptors of every face in photos.
     private static func embedPhotos(_ options: Arguments) throws(CommandLineError) -> ExitCode {
-        let settings = try CommandSupport.detectionSettings(options)
-        let recognizer = try CommandSupport.loadRecognizer(threads: settings.threads)
-        var anyFace = false
-        for path in options.positional {
-            let image = try CommandSupport.loadImage(path)
-            let faces = recognizer.faces(in: image, options: settings.detection)
-            anyFace = anyFace || !faces.isEmpty
-            if options.has("json") {
-                print(JSONText.render(CommandSupport.json(file: path, image: image, faces: faces, includeDescriptors: true)))
-            } else {
-                print("\(path) (\(image.width)×\(image.height)): \(faces.isEmpty ? "no face found" : faces.count == 1 ? "1 face" : "\(faces.count) faces")")
-                for (index, face) in faces.enumerated() {
-                    print("  face \(index + 1): \(CommandSupport.describe(face.box)), confidence \(CommandSupport.formatted(face.confidence))")
-                    if let descriptor = face.descriptor { printRows(descriptor) }
-                }
-            }
-        }
-        return anyFace ? .success : .noFace
+        try CommandSupport.reportFaces(options, withDescriptors: true, printDescriptor: printRows)
     }
 
     private static func printRows(_ descriptor: Descriptor) {

@@ -18,9 +18,9 @@ import FaceImage
 enum ChipExtraction {
     static func chips(from image: Image, regions: [FaceChipRegion]) -> [Image] {
         guard !regions.isEmpty else { return [] }
-        let imageRectangle = ChipRealBounds(
+        let imageRectangle = DoubleRectangle(
             left: 0, top: 0, right: Double(image.width - 1), bottom: Double(image.height - 1))
-        var bounds = ChipPixelBounds.empty
+        var bounds = PixelRectangle.empty
         var pyramidDepth = 0
         for region in regions where isUsable(region) {
             let size = Double(region.rows * region.columns)
@@ -32,8 +32,8 @@ enum ChipExtraction {
                 depth += 1
                 margin = margin * 2 + 2
             }
-            let turned = ChipRealBounds(bounding: region.turnedCorners)
-            bounds = bounds.union(ChipPixelBounds(rounding: turned.grown(by: margin).intersection(imageRectangle)))
+            let turned = DoubleRectangle(bounding: region.turnedCorners)
+            bounds = bounds.union(PixelRectangle(rounding: turned.grown(by: margin).intersection(imageRectangle)))
             pyramidDepth = max(pyramidDepth, depth)
         }
 
@@ -75,9 +75,9 @@ enum ChipExtraction {
 
     /// The region's pixels (edges rounded), black where it leaves the image.
     private static func plainCrop(_ image: Image, region: FaceChipRegion) -> Image {
-        let location = ChipPixelBounds(rounding: region.rectangle)
+        let location = PixelRectangle(rounding: region.rectangle)
         let inside = location.intersection(
-            ChipPixelBounds(left: 0, top: 0, right: image.width - 1, bottom: image.height - 1))
+            PixelRectangle(left: 0, top: 0, right: image.width - 1, bottom: image.height - 1))
         var pixels = [UInt8](repeating: 0, count: location.width * location.height * 3)
         if !inside.isEmpty {
             image.pixels.withUnsafeBufferPointer { source in
@@ -94,7 +94,7 @@ enum ChipExtraction {
 
 extension FaceChipRegion {
     /// The unturned region as a rectangle.
-    var rectangle: ChipRealBounds { ChipRealBounds(left: left, top: top, right: right, bottom: bottom) }
+    var rectangle: DoubleRectangle { DoubleRectangle(left: left, top: top, right: right, bottom: bottom) }
 
     /// The four corners of the region after turning it about its centre.
     var turnedCorners: [(x: Double, y: Double)] {

@@ -5,7 +5,7 @@ struct PixelWindow {
     /// The image read from.
     let image: Image
     /// The window, inside the image (possibly empty).
-    let bounds: ChipPixelBounds
+    let bounds: PixelRectangle
 
     var width: Int { bounds.width }
     var height: Int { bounds.height }
@@ -13,11 +13,11 @@ struct PixelWindow {
     /// All of `image`.
     init(_ image: Image) {
         self.image = image
-        bounds = ChipPixelBounds(left: 0, top: 0, right: image.width - 1, bottom: image.height - 1)
+        bounds = PixelRectangle(left: 0, top: 0, right: image.width - 1, bottom: image.height - 1)
     }
 
     /// The part of `image` inside `bounds`, which must lie inside the image or be empty.
-    init(_ image: Image, bounds: ChipPixelBounds) {
+    init(_ image: Image, bounds: PixelRectangle) {
         precondition(
             bounds.isEmpty
                 || (bounds.left >= 0 && bounds.top >= 0 && bounds.right < image.width

@@ -94,7 +94,7 @@ public struct FaceDetector: Sendable {
     private func overlaps(_ a: PixelRectangle, _ b: PixelRectangle) -> Bool {
         let inner = Double(a.intersection(b).area)
         if inner == 0 { return false }
-        let outer = Double(a.bounding(b).area)
+        let outer = Double(a.union(b).area)
         return inner / outer > options.nmsMaxIntersectionOverBoundingArea
             || inner / Double(a.area) > options.nmsMaxCoveredFraction
             || inner / Double(b.area) > options.nmsMaxCoveredFraction

@@ -1,10 +1,14 @@
 /// An integer rectangle with inclusive edges, as dlib's `rectangle`: it covers columns `left...right`
-/// and rows `top...bottom`. The detector's geometry is defined on these, rounding included.
+/// and rows `top...bottom`; empty when an edge passes its opposite. dlib defines the detector's and the
+/// chip's geometry on these, rounding included.
 struct PixelRectangle: Hashable, Sendable {
     var left: Int
     var top: Int
     var right: Int
     var bottom: Int
+
+    /// The empty rectangle.
+    static let empty = PixelRectangle(left: 0, top: 0, right: -1, bottom: -1)
 
     /// The rectangle `0...width−1` × `0...height−1`.
     init(width: Int, height: Int) {
@@ -18,10 +22,18 @@ struct PixelRectangle: Hashable, Sendable {
         self.bottom = bottom
     }
 
-    /// Rounds each edge to the nearest integer, halves up (dlib's conversion from `drectangle`).
+    /// Each edge rounded to the nearest whole pixel, halves upwards (dlib's `drectangle` to `rectangle`).
+    ///
+    /// Edges beyond ±2⁵⁰ (or NaN) are clamped first so that the conversion to `Int` cannot trap; no image
+    /// comes near that size.
     init(rounding rectangle: DoubleRectangle) {
-        self.init(left: Int((rectangle.left + 0.5).rounded(.down)), top: Int((rectangle.top + 0.5).rounded(.down)),
-                  right: Int((rectangle.right + 0.5).rounded(.down)), bottom: Int((rectangle.bottom + 0.5).rounded(.down)))
+        func round(_ value: Double) -> Int {
+            let limit = 0x1p50
+            guard !value.isNaN else { return 0 }
+            return Int((min(max(value, -limit), limit) + 0.5).rounded(.down))
+        }
+        self.init(left: round(rectangle.left), top: round(rectangle.top),
+                  right: round(rectangle.right), bottom: round(rectangle.bottom))
     }
 
     var width: Int { isEmpty ? 0 : right - left + 1 }
@@ -38,10 +50,12 @@ struct PixelRectangle: Hashable, Sendable {
                        right: min(right, other.right), bottom: min(bottom, other.bottom))
     }
 
-    /// The smallest rectangle containing both.
-    func bounding(_ other: PixelRectangle) -> PixelRectangle {
-        PixelRectangle(left: min(left, other.left), top: min(top, other.top),
-                       right: max(right, other.right), bottom: max(bottom, other.bottom))
+    /// The smallest rectangle holding both; an empty operand contributes nothing.
+    func union(_ other: PixelRectangle) -> PixelRectangle {
+        if other.isEmpty { return self }
+        if isEmpty { return other }
+        return PixelRectangle(left: min(left, other.left), top: min(top, other.top),
+                              right: max(right, other.right), bottom: max(bottom, other.bottom))
     }
 
     func contains(x: Int, y: Int) -> Bool { x >= left && x <= right && y >= top && y <= bottom }
@@ -50,28 +64,5 @@ struct PixelRectangle: Hashable, Sendable {
     func distance(x: Int, y: Int) -> Double {
         let dx = Double(x - min(max(x, left), right)), dy = Double(y - min(max(y, top), bottom))
         return (dx * dx + dy * dy).squareRoot()
-    }
-}
-
-/// A rectangle with real-valued edges (dlib's `drectangle`).
-struct DoubleRectangle: Hashable, Sendable {
-    var left: Double
-    var top: Double
-    var right: Double
-    var bottom: Double
-
-    /// A `width`×`height` rectangle centred on (x, y), with dlib's inclusive-size convention.
-    init(centerX x: Double, centerY y: Double, width: Double, height: Double) {
-        left = x - (width - 1) / 2
-        right = x + (width - 1) / 2
-        top = y - (height - 1) / 2
-        bottom = y + (height - 1) / 2
-    }
-
-    init(left: Double, top: Double, right: Double, bottom: Double) {
-        self.left = left
-        self.top = top
-        self.right = right
-        self.bottom = bottom
     }
 }
