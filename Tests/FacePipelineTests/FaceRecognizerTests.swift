@@ -163,6 +163,23 @@ import Testing
         return Image(width: width, height: height, pixels: pixels)
     }
 
+    /// One recognizer serves several threads at once (as the HTTP service will): each gets the answer
+    /// it would get alone.
+    @Test func concurrentCallsAgreeWithSerialOnes() async throws {
+        let recognizer = try Self.recognizer.get()
+        let photos = [try Self.photo("obama.jpg"), try Self.photo("biden.jpg"), try Self.photo("obama2.jpg")]
+        let serial = photos.map { recognizer.faces(in: $0).map(\.descriptor) }
+        let concurrent = await withTaskGroup(of: (Int, [Descriptor?]).self) { group in
+            for (index, photo) in photos.enumerated() {
+                group.addTask { (index, recognizer.faces(in: photo).map(\.descriptor)) }
+            }
+            var results = [[Descriptor?]](repeating: [], count: photos.count)
+            for await (index, descriptors) in group { results[index] = descriptors }
+            return results
+        }
+        #expect(concurrent == serial)
+    }
+
     @Test func detectFacesMatchesFacesWithoutDescriptors() throws {
         let recognizer = try Self.recognizer.get()
         let photos = try Self.photos.get()

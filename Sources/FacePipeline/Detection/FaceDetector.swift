@@ -31,20 +31,19 @@ public struct FaceDetector: Sendable {
 
     /// Loads the detector from the bytes of a dlib model file (no hash check).
     public init(modelBytes: [UInt8], origin: String = "model") throws(FacePipelineError) {
+        let model: DlibModel
         do {
-            let model = try DlibModelReader.read(modelBytes, architecture: .mmodFaceDetector)
-            guard let options = model.detectorOptions, options.windows.count == 1, let padding = model.pyramidPadding else {
-                throw FacePipelineError(.modelUnreadable, "\(origin): not a single-window pyramid detector")
-            }
-            network = model.network.optimized()
-            channelMeans = model.inputChannelMeans
-            self.options = options
-            self.padding = padding
-        } catch let error as FaceNNError {
-            throw FacePipelineError(.modelUnreadable, "\(origin): \(error.message)", underlying: error)
+            model = try DlibModelReader.read(modelBytes, architecture: .mmodFaceDetector)
         } catch {
-            throw error as! FacePipelineError
+            throw FacePipelineError(.modelUnreadable, "\(origin): \(error.message)", underlying: error)
         }
+        guard let options = model.detectorOptions, options.windows.count == 1, let padding = model.pyramidPadding else {
+            throw FacePipelineError(.modelUnreadable, "\(origin): not a single-window pyramid detector")
+        }
+        network = model.network.optimized()
+        channelMeans = model.inputChannelMeans
+        self.options = options
+        self.padding = padding
     }
 
     /// Faces in `image`, best score first.
