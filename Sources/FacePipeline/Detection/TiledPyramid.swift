@@ -88,9 +88,10 @@ struct TiledPyramid: Sendable {
             // Each level is made from the one before; within a level, rows are independent.
             for index in levels.indices.dropFirst() {
                 let rows = levels[index].height
+                let columns = ResamplingColumns(from: levels[index - 1].width, to: levels[index].width)
                 context.parallelFor(3 * rows) { item in
-                    resizeBilinear(from: levels[index - 1], to: levels[index], rows: (item % rows)..<(item % rows + 1),
-                                   in: base + (item / rows) * plane)
+                    resizeBilinear(from: levels[index - 1], to: levels[index], columns: columns,
+                                   rows: (item % rows)..<(item % rows + 1), in: base + (item / rows) * plane)
                 }
             }
         }
@@ -98,9 +99,8 @@ struct TiledPyramid: Sendable {
     }
 
     /// Resamples one level into the next inside a channel plane, corners aligned as dlib's `resize_image`.
-    private func resizeBilinear(from source: PixelRectangle, to target: PixelRectangle, rows: Range<Int>,
-                                in plane: UnsafeMutablePointer<Float>) {
-        let xScale = Double(source.width - 1) / Double(max(target.width - 1, 1))
+    private func resizeBilinear(from source: PixelRectangle, to target: PixelRectangle, columns: ResamplingColumns,
+                                rows: Range<Int>, in plane: UnsafeMutablePointer<Float>) {
         let yScale = Double(source.height - 1) / Double(max(target.height - 1, 1))
         for row in rows {
             let y = Double(row) * yScale
@@ -111,10 +111,8 @@ struct TiledPyramid: Sendable {
             let bottomLine = plane + (source.top + bottom) * width + source.left
             let output = plane + (target.top + row) * width + target.left
             for column in 0..<target.width {
-                let x = Double(column) * xScale
-                let left = Int(x.rounded(.down))
-                let right = min(left + 1, source.width - 1)
-                let leftFraction = Float(x - Double(left))
+                let left = columns.left[column], right = columns.right[column]
+                let leftFraction = columns.fraction[column]
                 let upper = (1 - leftFraction) * topLine[left] + leftFraction * topLine[right]
                 let lower = (1 - leftFraction) * bottomLine[left] + leftFraction * bottomLine[right]
                 output[column] = (1 - topFraction) * upper + topFraction * lower
@@ -148,5 +146,28 @@ struct TiledPyramid: Sendable {
         }
         return DoubleRectangle(left: up(rectangle.left, from: origin.left), top: up(rectangle.top, from: origin.top),
                                right: up(rectangle.right, from: origin.left), bottom: up(rectangle.bottom, from: origin.top))
+    }
+}
+
+/// Where each output column of a corner-aligned bilinear resize reads: the same for every row, so
+/// worked out once per level.
+private struct ResamplingColumns: Sendable {
+    let left: [Int]
+    let right: [Int]
+    let fraction: [Float]
+
+    init(from sourceWidth: Int, to targetWidth: Int) {
+        let scale = Double(sourceWidth - 1) / Double(max(targetWidth - 1, 1))
+        var left = [Int](), right = [Int](), fraction = [Float]()
+        for column in 0..<targetWidth {
+            let x = Double(column) * scale
+            let l = Int(x.rounded(.down))
+            left.append(l)
+            right.append(min(l + 1, sourceWidth - 1))
+            fraction.append(Float(x - Double(l)))
+        }
+        self.left = left
+        self.right = right
+        self.fraction = fraction
     }
 }
