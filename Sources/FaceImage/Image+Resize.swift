@@ -24,15 +24,8 @@ extension Image {
                         let left = columns.first[x] * 3
                         let right = columns.second[x] * 3
                         let columnWeight = columns.weight[x]
-                        for channel in 0..<3 {
-                            let topLeft = Float(source[upper + left + channel])
-                            let topRight = Float(source[upper + right + channel])
-                            let bottomLeft = Float(source[lower + left + channel])
-                            let bottomRight = Float(source[lower + right + channel])
-                            let top = topLeft + (topRight - topLeft) * columnWeight
-                            let bottom = bottomLeft + (bottomRight - bottomLeft) * columnWeight
-                            output[outputIndex + channel] = UInt8(top + (bottom - top) * rowWeight + 0.5)
-                        }
+                        Image.blend(source, upper: upper, lower: lower, left: left, right: right,
+                                    columnWeight: columnWeight, rowWeight: rowWeight, into: output, at: outputIndex)
                         outputIndex += 3
                     }
                 }
