@@ -74,8 +74,13 @@ public struct FaceRecognizer: Sendable {
         for (image, faces) in zip(images, located) {
             for face in faces { chips.append(aligner.chip(from: image, landmarks: face.landmarks)) }
         }
-        // Chips from the aligner are always 150×150, so describing them cannot fail.
-        var descriptors = (try? embedder.descriptors(for: chips, context: context)) ?? []
+        var descriptors: [Descriptor]
+        do {
+            descriptors = try embedder.descriptors(for: chips, context: context)
+        } catch {
+            // The aligner makes every chip at the embedder's size; anything else is a wiring mistake.
+            preconditionFailure("aligned chips were refused by the embedder: \(error)")
+        }
         descriptors.reverse()
         return located.map { faces in
             faces.map { face in
