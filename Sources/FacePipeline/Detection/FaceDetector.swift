@@ -17,6 +17,10 @@ public struct FaceDetection: Sendable, Equatable {
 /// each score-map position above the threshold proposes an 80×80 window in the pyramid, which maps
 /// back to the photo; overlapping proposals are then suppressed, best score first. Faces smaller than
 /// about 80 pixels need `upsample`: the photo is doubled that many times first.
+///
+/// A photo's pass allocates a few hundred megabytes of short-lived tensors; programs that detect
+/// repeatedly should call `ComputeContext.keepFreedMemoryForReuse()` once at start (`facekit` does),
+/// which makes detection about a fifth faster.
 public struct FaceDetector: Sendable {
     private let network: Network
     private let channelMeans: [Float]
