@@ -53,47 +53,40 @@ public struct Network: Sendable, CustomStringConvertible {
 
     /// The shape `forward` produces for an input of `shape`.
     public func outputShape(for shape: Shape) -> Shape {
-        var current = shape
-        var saved: [Int: Shape] = [:]
-        for step in steps {
-            switch step {
-            case .layer(let layer): current = layer.outputShape(for: current)
-            case .tag(let tag): saved[tag] = current
-            case .skip(let tag): current = saved[tag]!
-            case .addTagged(let tag, _):
-                let other = saved[tag]!
-                current = Shape(batch: current.batch, channels: max(current.channels, other.channels),
-                                height: max(current.height, other.height), width: max(current.width, other.width))
-            }
-        }
-        return current
+        walkShapes(from: shape) { _, _, _ in }
     }
 
     /// Floating-point operations (a multiply-add counts as two) of one forward pass for an input of `shape`,
     /// counting convolutions and fully connected layers, which dominate.
     public func floatingPointOperations(for shape: Shape) -> Int {
+        var operations = 0
+        walkShapes(from: shape) { layer, input, output in
+            if let convolution = layer as? Convolution {
+                operations += 2 * output.count * convolution.inputChannels * convolution.window.height * convolution.window.width
+            } else if let fullyConnected = layer as? FullyConnected {
+                operations += 2 * input.batch * fullyConnected.inputs * fullyConnected.outputs
+            }
+        }
+        return operations
+    }
+
+    /// Follows shapes through the steps without computing anything, calling `visit` with each layer and
+    /// its input and output shapes; returns the final shape.
+    private func walkShapes(from shape: Shape, visit: (any Layer, Shape, Shape) -> Void) -> Shape {
         var current = shape
         var saved: [Int: Shape] = [:]
-        var operations = 0
         for step in steps {
             switch step {
             case .layer(let layer):
                 let output = layer.outputShape(for: current)
-                if let convolution = layer as? Convolution {
-                    operations += 2 * output.count * convolution.inputChannels * convolution.window.height * convolution.window.width
-                } else if let fullyConnected = layer as? FullyConnected {
-                    operations += 2 * current.batch * fullyConnected.inputs * fullyConnected.outputs
-                }
+                visit(layer, current, output)
                 current = output
             case .tag(let tag): saved[tag] = current
             case .skip(let tag): current = saved[tag]!
-            case .addTagged(let tag, _):
-                let other = saved[tag]!
-                current = Shape(batch: current.batch, channels: max(current.channels, other.channels),
-                                height: max(current.height, other.height), width: max(current.width, other.width))
+            case .addTagged(let tag, _): current = ResidualAdd.outputShape(current, saved[tag]!)
             }
         }
-        return operations
+        return current
     }
 
     /// The input position that output position (x, y) is centred on, following strides and padding back

@@ -6,6 +6,13 @@ import FaceTensor
 /// or a smaller feature map, anchored at the top-left) it counts as zero. dlib's `add_prev` does the
 /// same, which is how a down-sampling block's shortcut gains channels.
 public enum ResidualAdd {
+    /// The shape of the sum: the larger of each dimension.
+    public static func outputShape(_ a: Shape, _ b: Shape) -> Shape {
+        precondition(a.batch == b.batch, "residual add: batch \(a) vs \(b)")
+        return Shape(batch: a.batch, channels: max(a.channels, b.channels), height: max(a.height, b.height),
+                     width: max(a.width, b.width))
+    }
+
     /// `a + b` with zero-padding, then `activation`.
     public static func add(_ a: Tensor, _ b: Tensor, activation: FusedActivation, context: ComputeContext) -> Tensor {
         precondition(a.shape.batch == b.shape.batch, "residual add: batch \(a.shape) vs \(b.shape)")
@@ -27,8 +34,7 @@ public enum ResidualAdd {
             }
             return output
         }
-        let shape = Shape(batch: a.shape.batch, channels: max(a.shape.channels, b.shape.channels),
-                          height: max(a.shape.height, b.shape.height), width: max(a.shape.width, b.shape.width))
+        let shape = outputShape(a.shape, b.shape)
         var output = Tensor(shape: shape)
         output.storage.withUnsafeMutableBufferPointer { target in
             let outputBase = target.baseAddress!
