@@ -12,10 +12,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(path: facekitRoot.path)],
     targets: [
+        // MARK: - Shared by the benchmark programs
+        .target(name: "BenchmarkSupport"),
+
         // MARK: - Descriptor network, FaceKit against dlib
         .executableTarget(
             name: "DescriptorBenchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "FacePipeline", package: facekit),
                 .product(name: "FaceNN", package: facekit),
                 .product(name: "FaceTensor", package: facekit),
@@ -39,6 +43,7 @@ package.targets.append(
     .executableTarget(
         name: "DetectionBenchmark",
         dependencies: [
+            "BenchmarkSupport",
             .product(name: "FacePipeline", package: facekit),
             .product(name: "FaceImage", package: facekit),
             .product(name: "FaceTensor", package: facekit),

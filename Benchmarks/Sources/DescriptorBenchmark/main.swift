@@ -4,6 +4,7 @@
 //
 //   swift run -c release --package-path Benchmarks DescriptorBenchmark [--seconds S]
 
+import BenchmarkSupport
 import FaceImage
 import FaceNN
 import FacePipeline
@@ -17,23 +18,11 @@ import Glibc
 // The same allocator setting the dlib reference program makes for dlib: freed blocks are reused.
 ComputeContext.keepFreedMemoryForReuse()
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
+let packageRoot = Bench.packageRoot
 let environment = ProcessInfo.processInfo.environment
-let referenceBinary = environment["FACEKIT_DLIB_REFERENCE"] ?? packageRoot + "/.build/dlib-reference/dlib-reference"
+let referenceBinary = Bench.referenceBinary
 let models = ModelDirectory.fromEnvironment()
 let arguments = Array(CommandLine.arguments.dropFirst())
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("DescriptorBenchmark: \(message)\n".utf8))
-    exit(1)
-}
-
-func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
 
 /// Peak resident set of the process's waited-for children, in MB.
 func childrenPeakMegabytes() -> Double {
@@ -48,23 +37,9 @@ func selfPeakMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-@discardableResult
-func runProcess(_ executable: String, _ arguments: [String]) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    do { try process.run() } catch { fail("cannot run \(executable): \(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { fail("\(executable) \(arguments.prefix(2)) exited \(process.terminationStatus)") }
-    return String(decoding: data, as: UTF8.self)
-}
-
 // Child mode: run another program and report its peak memory alone.
 if arguments.first == "--peak-memory-of" {
-    runProcess(arguments[1], Array(arguments.dropFirst(2)))
+    Bench.run(arguments[1], Array(arguments.dropFirst(2)))
     print(childrenPeakMegabytes())
     exit(0)
 }
@@ -85,9 +60,7 @@ let seconds: Double = {
     guard let index = arguments.firstIndex(of: "--seconds"), index + 1 < arguments.count else { return 5 }
     return Double(arguments[index + 1]) ?? 5
 }()
-guard FileManager.default.isExecutableFile(atPath: referenceBinary) else {
-    fail("dlib reference not found at \(referenceBinary); run Scripts/build-reference.sh")
-}
+Bench.requireReference()
 
 // Real aligned chips: the dlib_johns set when present, otherwise chips dlib extracts from the test photos.
 let chipPaths: [String] = {
@@ -103,23 +76,23 @@ if chipPaths.isEmpty {
     let photos = (environment["FACEKIT_TEST_PHOTOS"] ?? models.path + "/../test-photos")
     let directory = NSTemporaryDirectory() + "facekit-benchmark-chips"
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    runProcess(referenceBinary, ["faces", "--models", models.path, "--upsample", "1", "--chips-out", directory,
+    Bench.run(referenceBinary, ["faces", "--models", models.path, "--upsample", "1", "--chips-out", directory,
                                  photos + "/obama.jpg", photos + "/biden.jpg", photos + "/obama2.jpg"])
     chipPaths = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted().map { directory + "/" + $0 }
 }
 return chipPaths
 }()
-guard !chipPaths.isEmpty else { fail("no chips to benchmark on") }
+guard !chipPaths.isEmpty else { Bench.fail("no chips to benchmark on") }
 let chips = try chipPaths.map { try ImageDecoder.decode(contentsOf: $0) }
 
 // Model load: parse and prepare, and the same with the SHA-256 check FaceKit does by default.
 let bytes = [UInt8](FileManager.default.contents(atPath: models.path(of: .faceDescriptor)) ?? Data())
-var start = now()
+var start = Bench.now()
 _ = try FaceEmbedder(modelBytes: bytes)
-let parseSeconds = now() - start
-start = now()
+let parseSeconds = Bench.now() - start
+start = Bench.now()
 let embedder = try FaceEmbedder(models: models)
-let loadSeconds = now() - start
+let loadSeconds = Bench.now() - start
 
 // cblas_sgemm peak on this machine, now: 1024³ products, one per worker.
 func sgemmGigaflops(threads: Int) -> Double {
@@ -128,7 +101,7 @@ func sgemmGigaflops(threads: Int) -> Double {
     var c = [Float](repeating: 0, count: n * n * threads)
     let context = ComputeContext(threads: threads)
     var runs = 0
-    let begin = now()
+    let begin = Bench.now()
     repeat {
         c.withUnsafeMutableBufferPointer { output in
             let base = output.baseAddress!
@@ -137,8 +110,8 @@ func sgemmGigaflops(threads: Int) -> Double {
             }
         }
         runs += 1
-    } while now() - begin < 1.5
-    return 2 * Double(n * n * n) * Double(runs * threads) / (now() - begin) / 1e9
+    } while Bench.now() - begin < 1.5
+    return 2 * Double(n * n * n) * Double(runs * threads) / (Bench.now() - begin) / 1e9
 }
 
 func facekitRate(batch: Int, threads: Int) throws -> Double {
@@ -146,21 +119,21 @@ func facekitRate(batch: Int, threads: Int) throws -> Double {
     let input = (0..<batch).map { chips[$0 % chips.count] }
     _ = try embedder.descriptors(for: input, batchSize: batch, context: context)
     var runs = 0
-    let begin = now()
+    let begin = Bench.now()
     repeat {
         _ = try embedder.descriptors(for: input, batchSize: batch, context: context)
         runs += 1
-    } while now() - begin < seconds || runs < 3
-    return Double(runs * batch) / (now() - begin)
+    } while Bench.now() - begin < seconds || runs < 3
+    return Double(runs * batch) / (Bench.now() - begin)
 }
 
 func dlibRate(batch: Int, threads: Int) -> (rate: Double, load: Double) {
-    let output = runProcess(referenceBinary, ["bench-descriptors", "--models", models.path, "--batch", "\(batch)",
+    let output = Bench.run(referenceBinary, ["bench-descriptors", "--models", models.path, "--batch", "\(batch)",
                                               "--threads", "\(threads)", "--seconds", "\(seconds)"] + chipPaths.prefix(64))
     guard let line = output.split(separator: "\n").last,
           let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
           let rate = (object["descriptors_per_second"] as? NSNumber)?.doubleValue else {
-        fail("unexpected dlib-reference output: \(output)")
+        Bench.fail("unexpected dlib-reference output: \(output)")
     }
     return (rate, (object["load_seconds"] as? NSNumber)?.doubleValue ?? .nan)
 }
@@ -188,8 +161,8 @@ print("")
 print("Model load: FaceKit \(String(format: "%.3f", loadSeconds)) s with SHA-256 check (\(String(format: "%.3f", parseSeconds)) s without); dlib \(String(format: "%.3f", dlibLoad)) s")
 let ownPath = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0]
     : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
-let facekitPeak = runProcess(ownPath, ["--facekit-peak-memory", "32"]).trimmingCharacters(in: .whitespacesAndNewlines)
-let dlibPeak = runProcess(ownPath, ["--peak-memory-of", referenceBinary, "bench-descriptors", "--models", models.path,
+let facekitPeak = Bench.run(ownPath, ["--facekit-peak-memory", "32"]).trimmingCharacters(in: .whitespacesAndNewlines)
+let dlibPeak = Bench.run(ownPath, ["--peak-memory-of", referenceBinary, "bench-descriptors", "--models", models.path,
                                    "--batch", "32", "--threads", "2", "--seconds", "0"] + chipPaths.prefix(32))
     .split(separator: "\n").last.map(String.init) ?? "?"
 print("Peak RSS at batch 32, 2 threads: FaceKit \(String(format: "%.0f", Double(facekitPeak) ?? .nan)) MB, dlib \(String(format: "%.0f", Double(dlibPeak) ?? .nan)) MB")

@@ -4,15 +4,14 @@
 //
 //   swift run -c release --package-path Benchmarks DetectionBenchmark [--seconds S]
 
+import BenchmarkSupport
 import FaceImage
 import FacePipeline
 import FaceTensor
 import Foundation
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path
 let environment = ProcessInfo.processInfo.environment
-let referenceBinary = environment["FACEKIT_DLIB_REFERENCE"] ?? packageRoot + "/.build/dlib-reference/dlib-reference"
+let referenceBinary = Bench.referenceBinary
 let models = ModelDirectory.fromEnvironment()
 let photoDirectory = environment["FACEKIT_TEST_PHOTOS"] ?? (models.path as NSString).deletingLastPathComponent + "/test-photos"
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -24,33 +23,7 @@ let seconds: Double = {
 // The same allocator setting the dlib reference program makes for dlib: freed blocks are reused.
 ComputeContext.keepFreedMemoryForReuse()
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("DetectionBenchmark: \(message)\n".utf8))
-    exit(1)
-}
-
-func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
-func run(_ executable: String, _ arguments: [String]) -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    do { try process.run() } catch { fail("cannot run \(executable): \(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { fail("\(executable) \(arguments.prefix(1)) exited \(process.terminationStatus)") }
-    return String(decoding: data, as: UTF8.self)
-}
-
-guard FileManager.default.isExecutableFile(atPath: referenceBinary) else {
-    fail("dlib reference not found at \(referenceBinary); run Scripts/build-reference.sh")
-}
+Bench.requireReference()
 
 // The photos: the test set, and two common camera sizes made from obama3.jpg (scaled to cover, centred).
 let testPhotos = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "obama_partial_face.jpg",
@@ -83,19 +56,19 @@ func facekitSeconds(_ image: Image, threads: Int) -> (seconds: Double, faces: In
     let context = ComputeContext(threads: threads)
     let faces = detector.detect(in: image, context: context).count
     var runs = 0
-    let start = now()
+    let start = Bench.now()
     repeat {
         _ = detector.detect(in: image, context: context)
         runs += 1
-    } while now() - start < seconds
-    return ((now() - start) / Double(runs), faces)
+    } while Bench.now() - start < seconds
+    return ((Bench.now() - start) / Double(runs), faces)
 }
 
 func dlibSeconds(_ path: String, threads: Int) -> (seconds: Double, faces: Int) {
-    let output = run(referenceBinary, ["bench-detect", "--models", models.path, "--threads", "\(threads)",
+    let output = Bench.run(referenceBinary, ["bench-detect", "--models", models.path, "--threads", "\(threads)",
                                        "--seconds", "\(seconds)", path])
     guard let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-          let value = (object["seconds_per_image"] as? NSNumber)?.doubleValue else { fail("unexpected output: \(output)") }
+          let value = (object["seconds_per_image"] as? NSNumber)?.doubleValue else { Bench.fail("unexpected output: \(output)") }
     return (value, (object["faces"] as? NSNumber)?.intValue ?? -1)
 }
 
@@ -126,16 +99,16 @@ print("Geometric mean speed-up at 2 threads: \(String(format: "%.2f", geometricM
 // inside the measurement for both sides.
 let rounds = 3
 let folder = Array(repeating: photos, count: rounds).flatMap { $0 }
-var start = now()
+var start = Bench.now()
 let recognizer = try FaceRecognizer(models: models, threads: 2)
 var faceCount = 0
 for path in folder {
     faceCount += recognizer.faces(in: try ImageDecoder.decode(contentsOf: path)).count
 }
-let facekitRate = Double(folder.count) / (now() - start)
-start = now()
-let dlibOutput = run(referenceBinary, ["faces", "--models", models.path, "--threads", "2"] + folder)
-let dlibRate = Double(folder.count) / (now() - start)
+let facekitRate = Double(folder.count) / (Bench.now() - start)
+start = Bench.now()
+let dlibOutput = Bench.run(referenceBinary, ["faces", "--models", models.path, "--threads", "2"] + folder)
+let dlibRate = Double(folder.count) / (Bench.now() - start)
 let dlibFaces = dlibOutput.split(separator: "\n").reduce(0) { total, line in
     let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
     return total + ((object?["faces"] as? [Any])?.count ?? 0)
