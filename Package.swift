@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FaceNN", targets: ["FaceNN"]),
         .library(name: "FaceImage", targets: ["FaceImage"]),
         .library(name: "FacePipeline", targets: ["FacePipeline"]),
+        .library(name: "FaceGallery", targets: ["FaceGallery"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -22,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CShims"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: - Core types
         .target(name: "FaceCore", swiftSettings: numericSettings),
@@ -36,6 +38,9 @@ let package = Package(
         // MARK: - Pipeline
         .target(name: "FacePipeline", dependencies: ["FaceCore", "FaceNN", "FaceImage"], swiftSettings: numericSettings),
 
+        // MARK: - Gallery
+        .target(name: "FaceGallery", dependencies: ["FaceCore", "CBLAS"], swiftSettings: numericSettings),
+
         // MARK: - Command line
         .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
@@ -47,6 +52,7 @@ let package = Package(
         .testTarget(name: "FaceNNTests", dependencies: ["FaceNN", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceImageTests", dependencies: ["FaceImage", "FaceTestSupport"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
+        .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceTestSupport"]),
     ]
 )
