@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
-        .target(name: "FaceTestSupport", dependencies: ["FaceCore"]),
+        .target(name: "FaceTestSupport", dependencies: ["FaceCore", "FaceGallery"]),
         .testTarget(name: "FaceCoreTests", dependencies: ["FaceCore"]),
         .testTarget(name: "FaceTensorTests", dependencies: ["FaceTensor"], swiftSettings: numericSettings),
         .testTarget(name: "FaceNNTests", dependencies: ["FaceNN", "FaceTestSupport"], swiftSettings: numericSettings),
