@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FaceImage", targets: ["FaceImage"]),
         .library(name: "FacePipeline", targets: ["FacePipeline"]),
         .library(name: "FaceGallery", targets: ["FaceGallery"]),
+        .library(name: "FaceGallerySQLite", targets: ["FaceGallerySQLite"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -40,6 +41,7 @@ let package = Package(
 
         // MARK: - Gallery
         .target(name: "FaceGallery", dependencies: ["FaceCore", "CBLAS"], swiftSettings: numericSettings),
+        .target(name: "FaceGallerySQLite", dependencies: ["FaceGallery", "CSQLite"]),
 
         // MARK: - Command line
         .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
