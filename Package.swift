@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "FaceGallerySQLite", dependencies: ["FaceGallery", "CSQLite"]),
 
         // MARK: - Command line
-        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
+        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests

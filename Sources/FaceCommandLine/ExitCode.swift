@@ -15,4 +15,13 @@ public struct ExitCode: Hashable, Sendable {
     public static let noFace = ExitCode(rawValue: 4)
     /// A model is missing, damaged or unreadable.
     public static let modelUnavailable = ExitCode(rawValue: 5)
+    /// The gallery cannot be opened or used: unreachable, damaged, bound to another model, or of a
+    /// newer schema.
+    public static let galleryUnavailable = ExitCode(rawValue: 6)
+    /// A named subject or face is not in the gallery.
+    public static let notFound = ExitCode(rawValue: 7)
+    /// A subject name is already taken.
+    public static let alreadyExists = ExitCode(rawValue: 8)
+    /// An enrolment photo shows several faces (and several were not allowed).
+    public static let multipleFaces = ExitCode(rawValue: 9)
 }

@@ -5,7 +5,9 @@ import Glibc
 /// The `facekit` command: picks a subcommand, runs it, and turns failures into a message and an exit code.
 public enum FaceKitCommand {
     static let commands: [Command] = [
-        DetectCommand.command, EmbedCommand.command, VerifyCommand.command, ModelsCommand.command,
+        DetectCommand.command, EmbedCommand.command, VerifyCommand.command,
+        EnrollCommand.command, IdentifyCommand.command, SubjectsCommand.command, GalleryCommand.command,
+        ModelsCommand.command,
     ]
 
     static var overview: String {
@@ -22,7 +24,8 @@ public enum FaceKitCommand {
             Run 'facekit COMMAND --help' for a command's options.
 
             Exit codes: 0 success, 1 unexpected failure, 2 usage error, 3 unreadable input,
-            4 no face found, 5 model missing or damaged.
+            4 no face found, 5 model missing or damaged, 6 gallery unavailable or of another model,
+            7 subject or face not found, 8 subject name taken, 9 several faces where one was expected.
             Models are read from $FACEKIT_MODELS (default ~/.local/share/facekit/models; Scripts/setup.sh fetches them).
             """
     }
@@ -55,9 +58,9 @@ public enum FaceKitCommand {
         }
     }
 
-    static func printError(_ message: String) {
+    static func printError(_ message: String, terminator: String = "\n") {
         var standardError = StandardError()
-        print(message, to: &standardError)
+        print(message, terminator: terminator, to: &standardError)
     }
 }
 

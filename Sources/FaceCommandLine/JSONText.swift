@@ -10,6 +10,8 @@ enum JSONText {
         case array([Value])
         case object([(String, Value)])
         case null
+        /// Text that is already JSON (metadata stored as a JSON object), written as it is.
+        case raw(String)
     }
 
     static func render(_ value: Value) -> String {
@@ -26,6 +28,7 @@ enum JSONText {
         case .integer(let number): text += "\(number)"
         case .bool(let flag): text += flag ? "true" : "false"
         case .null: text += "null"
+        case .raw(let json): text += json
         case .array(let items):
             text += "["
             for (index, item) in items.enumerated() {

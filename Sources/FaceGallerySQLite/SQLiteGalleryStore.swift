@@ -34,7 +34,7 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
     ///   - makeSearchIndex: builds the in-memory index for a descriptor dimension.
     /// - Throws: `.modelMismatch`, `.unsupportedSchema`, `.corrupt` (not a gallery file), `.unavailable`.
     public init(path: String, model: GalleryModel,
-                makeSearchIndex: @escaping @Sendable (Int) -> any FaceSearchIndex) throws(GalleryError) {
+                makeSearchIndex: @escaping @Sendable (Int) -> any FaceSearchIndex = { ExactSearchIndex(dimension: $0) }) throws(GalleryError) {
         self.model = model
         self.path = path
         self.location = "sqlite:\(path)"

@@ -25,6 +25,10 @@ public enum KnownModel: String, CaseIterable, Sendable {
         }
     }
 
+    /// A stable name for the model's weights, `<file name without .dat>@<sha256Prefix>`; galleries
+    /// record it so descriptors of different models are never compared.
+    public var identifier: String { fileName.replacingOccurrences(of: ".dat", with: "") + "@" + sha256Prefix }
+
     /// What the model does, for a person.
     public var summary: String {
         switch self {
@@ -54,9 +58,14 @@ public struct ModelDirectory: Sendable {
     /// The directory named by the environment, or the default.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ModelDirectory {
         if let models = environment["FACEKIT_MODELS"], !models.isEmpty { return ModelDirectory(path: models) }
-        let home = environment["FACEKIT_HOME"]
-            ?? (environment["XDG_DATA_HOME"] ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share") + "/facekit"
-        return ModelDirectory(path: home + "/models")
+        return ModelDirectory(path: dataHome(environment) + "/models")
+    }
+
+    /// FaceKit's data directory: `FACEKIT_HOME`, else `$XDG_DATA_HOME/facekit`, else
+    /// `~/.local/share/facekit`. Models, test photos and the default gallery live under it.
+    public static func dataHome(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let home = environment["FACEKIT_HOME"], !home.isEmpty { return home }
+        return (environment["XDG_DATA_HOME"] ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share") + "/facekit"
     }
 
     /// Path of `model`'s file.

@@ -54,3 +54,21 @@ import Testing
         #expect(throws: GalleryError.self) { try Subject.validatedMetadata("{broken") }
     }
 }
+
+@Suite struct GalleryLocationTests {
+    @Test func parsesEachForm() throws {
+        #expect(try GalleryLocation(parsing: "sqlite:/tmp/g.sqlite") == .sqlite(path: "/tmp/g.sqlite"))
+        #expect(try GalleryLocation(parsing: "faces.db") == .sqlite(path: "faces.db"))
+        #expect(try GalleryLocation(parsing: "postgres://me@127.0.0.1:5432/faces") == .postgres(url: "postgres://me@127.0.0.1:5432/faces"))
+    }
+
+    @Test(arguments: ["", "sqlite:", "mysql://x/y", "gallery", "postgres://host"])
+    func refusesUnknownForms(_ text: String) {
+        #expect(throws: GalleryError.self) { try GalleryLocation(parsing: text) }
+    }
+
+    @Test func hidesPasswords() throws {
+        let location = try GalleryLocation(parsing: "postgres://me:secret@db:5432/faces")
+        #expect(location.description == "postgres://me:***@db:5432/faces")
+    }
+}
