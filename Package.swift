@@ -1,9 +1,20 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // Numeric code is 10–100× slower unoptimised, so the engine and image targets are optimised even in
 // debug builds; that keeps `swift test` on the real models fast.
 let numericSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+// faiss's headers include <omp.h>, which Debian ships only in GCC's private include folder. Searching
+// that folder after the system ones finds omp.h without letting GCC's builtin headers shadow clang's.
+let gccIncludeFolders: [String] = {
+    let root = "/usr/lib/gcc/x86_64-linux-gnu"
+    let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return versions.map { "\(root)/\($0)/include" }
+        .filter { FileManager.default.fileExists(atPath: "\($0)/omp.h") }
+        .sorted().suffix(1)
+}()
 
 let package = Package(
     name: "FaceKit",
@@ -25,6 +36,13 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CShims"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // faiss (Debian `libfaiss-dev`, static, with OpenMP and reference BLAS/LAPACK) behind our own C shim.
+        .target(
+            name: "CFaiss",
+            cxxSettings: [.unsafeFlags(gccIncludeFolders.flatMap { ["-idirafter", $0] })],
+            linkerSettings: [
+                .linkedLibrary("faiss"), .linkedLibrary("gomp"), .linkedLibrary("blas"), .linkedLibrary("lapack"),
+            ]),
 
         // MARK: - Core types
         .target(name: "FaceCore", swiftSettings: numericSettings),
@@ -40,7 +58,7 @@ let package = Package(
         .target(name: "FacePipeline", dependencies: ["FaceCore", "FaceNN", "FaceImage"], swiftSettings: numericSettings),
 
         // MARK: - Gallery
-        .target(name: "FaceGallery", dependencies: ["FaceCore", "CBLAS"], swiftSettings: numericSettings),
+        .target(name: "FaceGallery", dependencies: ["FaceCore", "CBLAS", "CFaiss"], swiftSettings: numericSettings),
         .target(name: "FaceGallerySQLite", dependencies: ["FaceGallery", "CSQLite"]),
 
         // MARK: - Command line
@@ -56,5 +74,6 @@ let package = Package(
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceTestSupport"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )
