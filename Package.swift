@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "FaceImageTests", dependencies: ["FaceImage", "FaceTestSupport"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
+        .testTarget(name: "FaceGallerySQLiteTests", dependencies: ["FaceGallerySQLite", "FaceTestSupport", "CSQLite"]),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
