@@ -36,7 +36,7 @@ import Testing
     @Test func helpListsTheCommands() throws {
         let output = try Self.facekit("--help")
         #expect(output.status == 0)
-        for name in ["detect", "embed", "verify", "models"] {
+        for name in ["detect", "embed", "verify", "enroll", "identify", "subjects", "gallery", "models"] {
             #expect(output.standardOutput.contains("\n  \(name) "), "--help does not list \(name)")
         }
         #expect(output.standardOutput.contains("Exit codes"))
@@ -50,10 +50,10 @@ import Testing
     }
 
     @Test func unknownCommandIsAUsageError() throws {
-        let output = try Self.facekit("identify", TestAssets.photo("obama.jpg"))
+        let output = try Self.facekit("recognise", TestAssets.photo("obama.jpg"))
         #expect(output.status == 2)
-        #expect(output.standardError.contains("unknown command 'identify'"))
-        #expect(output.standardError.contains("detect, embed, verify, models"))
+        #expect(output.standardError.contains("unknown command 'recognise'"))
+        #expect(output.standardError.contains("detect, embed, verify, enroll, identify"))
         #expect(output.standardOutput.isEmpty)
     }
 
