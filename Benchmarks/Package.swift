@@ -48,3 +48,13 @@ package.targets.append(
             .product(name: "FaceImage", package: facekit),
             .product(name: "FaceTensor", package: facekit),
         ]))
+
+// MARK: - The SQLite gallery: enrolment, size on disk and in memory, open time, 1:N queries
+package.targets.append(
+    .executableTarget(
+        name: "GalleryBenchmark",
+        dependencies: [
+            "BenchmarkSupport",
+            .product(name: "FaceGallery", package: facekit),
+            .product(name: "FaceGallerySQLite", package: facekit),
+        ]))

@@ -47,3 +47,17 @@ public struct EnrolledFace: Sendable {
         self.createdAt = createdAt
     }
 }
+
+/// Faces to add to one subject, as part of a bulk enrolment.
+public struct SubjectFaces: Sendable {
+    /// The subject's name.
+    public var subjectName: String
+    /// Its new faces.
+    public var faces: [NewFace]
+
+    /// Groups faces under a subject name.
+    public init(subjectName: String, faces: [NewFace]) {
+        self.subjectName = subjectName
+        self.faces = faces
+    }
+}

@@ -39,6 +39,9 @@ public protocol GalleryStore: AnyObject, Sendable {
     /// is true and it does not exist. Throws `.modelMismatch` if any face's model or dimension
     /// differs from the gallery's (and then adds none).
     func addFaces(_ faces: [NewFace], toSubjectNamed name: String, createSubject: Bool) throws(GalleryError) -> [EnrolledFace]
+    /// Adds faces to several subjects in one transaction (bulk enrolment and import), with the same
+    /// rules as ``addFaces(_:toSubjectNamed:createSubject:)``; returns each group's faces in order.
+    func addFaces(_ groups: [SubjectFaces], createSubjects: Bool) throws(GalleryError) -> [[EnrolledFace]]
     /// The faces of a subject, oldest first.
     func faces(ofSubjectNamed name: String) throws(GalleryError) -> [EnrolledFace]
     /// One face; throws `.faceNotFound`.

@@ -142,37 +142,56 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
     // MARK: - Faces
 
     public func addFaces(_ faces: [NewFace], toSubjectNamed name: String, createSubject: Bool) throws(GalleryError) -> [EnrolledFace] {
-        for face in faces { try checkModel(of: face) }
-        if createSubject { try Subject.validateName(name) }
-        let (subjectID, enrolled) = try write { (connection) throws(GalleryError) -> (Int64, [EnrolledFace]) in
-            let now = Date()
-            var subjectID = try self.subjectID(named: name, on: connection)
-            if subjectID == nil {
-                guard createSubject else { throw GalleryError(.subjectNotFound, "no subject named '\(name)'") }
-                try connection.execute("INSERT INTO subjects(name, metadata, created_at, updated_at) VALUES (?, '{}', ?, ?)",
-                                       [.text(name), .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
-                subjectID = connection.lastInsertedRowID
+        try addFaces([SubjectFaces(subjectName: name, faces: faces)], createSubjects: createSubject)[0]
+    }
+
+    public func addFaces(_ groups: [SubjectFaces], createSubjects: Bool) throws(GalleryError) -> [[EnrolledFace]] {
+        for group in groups {
+            for face in group.faces { try checkModel(of: face) }
+            if createSubjects { try Subject.validateName(group.subjectName) }
+        }
+        let inserted = try write { (connection) throws(GalleryError) -> [(subjectID: Int64, faces: [EnrolledFace])] in
+            var inserted: [(subjectID: Int64, faces: [EnrolledFace])] = []
+            for group in groups {
+                inserted.append(try insert(group, createSubject: createSubjects, on: connection))
             }
-            var enrolled: [EnrolledFace] = []
-            for face in faces {
-                try connection.execute("""
-                    INSERT INTO faces(subject_id, descriptor, model_id, photo_sha256, box_x, box_y, box_width, box_height,
-                                      landmarks, confidence, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.integer(subjectID!), .blob(Self.bytes(of: face.descriptor)), .text(face.modelID), .text(face.photoSHA256),
-                          .real(face.box.x), .real(face.box.y), .real(face.box.width), .real(face.box.height),
-                          .blob(Self.bytes(of: face.landmarks)), .real(Double(face.confidence)), .real(now.timeIntervalSince1970)])
-                enrolled.append(EnrolledFace(id: connection.lastInsertedRowID, subjectName: name, face: face, createdAt: now))
-            }
-            try touch(subject: subjectID!, on: connection)
-            return (subjectID!, enrolled)
+            return inserted
         }
         stateLock.withLock {
-            subjectNames[subjectID] = name
-            searchIndex.add(faceIDs: enrolled.map(\.id), subjectIDs: Array(repeating: subjectID, count: enrolled.count),
-                            descriptors: enrolled.flatMap(\.face.descriptor.values))
+            for (group, (subjectID, enrolled)) in zip(groups, inserted) {
+                subjectNames[subjectID] = group.subjectName
+                searchIndex.add(faceIDs: enrolled.map(\.id), subjectIDs: Array(repeating: subjectID, count: enrolled.count),
+                                descriptors: enrolled.flatMap(\.face.descriptor.values))
+            }
         }
-        return enrolled
+        return inserted.map(\.faces)
+    }
+
+    private func insert(_ group: SubjectFaces, createSubject: Bool,
+                        on connection: SQLiteConnection) throws(GalleryError) -> (subjectID: Int64, faces: [EnrolledFace]) {
+        let now = Date()
+        let subjectID: Int64
+        if let existing = try self.subjectID(named: group.subjectName, on: connection) {
+            subjectID = existing
+        } else {
+            guard createSubject else { throw GalleryError(.subjectNotFound, "no subject named '\(group.subjectName)'") }
+            try connection.execute("INSERT INTO subjects(name, metadata, created_at, updated_at) VALUES (?, '{}', ?, ?)",
+                                   [.text(group.subjectName), .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
+            subjectID = connection.lastInsertedRowID
+        }
+        var enrolled: [EnrolledFace] = []
+        for face in group.faces {
+            try connection.execute("""
+                INSERT INTO faces(subject_id, descriptor, model_id, photo_sha256, box_x, box_y, box_width, box_height,
+                                  landmarks, confidence, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(subjectID), .blob(Self.bytes(of: face.descriptor)), .text(face.modelID), .text(face.photoSHA256),
+                      .real(face.box.x), .real(face.box.y), .real(face.box.width), .real(face.box.height),
+                      .blob(Self.bytes(of: face.landmarks)), .real(Double(face.confidence)), .real(now.timeIntervalSince1970)])
+            enrolled.append(EnrolledFace(id: connection.lastInsertedRowID, subjectName: group.subjectName, face: face, createdAt: now))
+        }
+        try touch(subject: subjectID, on: connection)
+        return (subjectID, enrolled)
     }
 
     public func faces(ofSubjectNamed name: String) throws(GalleryError) -> [EnrolledFace] {

@@ -42,6 +42,7 @@ public enum GalleryStoreConformance {
         Check(name: "unknown subjects and faces are reported as such", run: reportsUnknownNames),
         Check(name: "faces round-trip exactly", run: roundTripsFaces),
         Check(name: "adding faces to an unknown subject without creating it adds nothing", run: refusesFacesForUnknownSubject),
+        Check(name: "a bulk enrolment over several subjects is one transaction", run: enrolsInBulk),
         Check(name: "descriptors of another model are refused and the batch adds nothing", run: refusesOtherModels),
         Check(name: "data survives reopening; reopening with another model is refused", run: survivesReopening),
         Check(name: "rename and metadata update", run: renamesSubjects),
@@ -156,6 +157,34 @@ public enum GalleryStoreConformance {
             try store.addFaces(faces(2, seed: 3), toSubjectNamed: "Nobody", createSubject: false)
         }
         try expect(try store.faceCount() == 0 && store.subjectCount() == 0, "a refused enrolment left data behind")
+    }
+
+    static func enrolsInBulk(_ open: Opener) throws {
+        let store = try open(SyntheticFaces.model)
+        defer { store.close() }
+        _ = try store.createSubject(named: "Existing", metadataJSON: #"{"k":1}"#)
+        let groups = [
+            SubjectFaces(subjectName: "Existing", faces: faces(2, seed: 40)),
+            SubjectFaces(subjectName: "New", faces: faces(3, seed: 41)),
+            SubjectFaces(subjectName: "Empty", faces: []),
+        ]
+        let added = try store.addFaces(groups, createSubjects: true)
+        try expect(added.map(\.count) == [2, 3, 0], "bulk enrolment added \(added.map(\.count))")
+        try expect(added[1].map(\.subjectName) == ["New", "New", "New"], "faces were filed under the wrong subject")
+        try expect(try store.subject(named: "Existing").faceCount == 2 && store.subject(named: "Existing").metadataJSON == #"{"k":1}"#,
+                   "an existing subject changed in a bulk enrolment")
+        try expect(try store.subject(named: "Empty").faceCount == 0, "a subject with no faces was not created")
+        let found = try store.nearestSubjects(to: [groups[1].faces[2].descriptor], count: 1)
+        try expect(found[0].first?.subjectName == "New", "a bulk-enrolled face is not found")
+
+        let failing = [SubjectFaces(subjectName: "Later", faces: faces(2, seed: 42)),
+                       SubjectFaces(subjectName: "Missing", faces: faces(1, seed: 43))]
+        try expectError(.subjectNotFound, "bulk enrolment naming an unknown subject") {
+            _ = try store.createSubject(named: "Later", metadataJSON: nil)
+            return try store.addFaces(failing, createSubjects: false)
+        }
+        try expect(try store.subject(named: "Later").faceCount == 0 && store.faceCount() == 5,
+                   "a failed bulk enrolment left part of its faces")
     }
 
     static func refusesOtherModels(_ open: Opener) throws {

@@ -62,63 +62,74 @@ public enum GalleryExchange {
     }
 
     /// Adds the subjects and faces in the file at `path` to `store`. The file's model must be the
-    /// store's. Subjects that exist already receive the file's faces. Faces of a subject are added in
-    /// batches, each one transaction; a malformed line stops the import with its line number, after
-    /// the batches before it.
+    /// store's. Subjects that exist already receive the file's faces. Faces are added in transactions
+    /// of about a thousand; a malformed line stops the import with its line number, after the
+    /// transactions before it.
     public static func importFile(_ path: String, into store: any GalleryStore) throws(GalleryError) -> ImportSummary {
         guard let reader = LineReader(path: path) else { throw GalleryError(.unavailable, "cannot read \(path)") }
         var summary = ImportSummary()
-        var pending: [NewFace] = []
-        var pendingSubject: String?
-        func flushFaces() throws(GalleryError) {
-            if let name = pendingSubject, !pending.isEmpty {
-                summary.facesAdded += try store.addFaces(pending, toSubjectNamed: name, createSubject: false).count
-            }
+        // Subjects and faces are written in transactions of about a thousand faces; new subjects
+        // without metadata are created inside them.
+        var pending: [SubjectFaces] = []
+        var pendingFaces = 0
+        func flush() throws(GalleryError) {
+            guard !pending.isEmpty else { return }
+            summary.facesAdded += try store.addFaces(pending, createSubjects: true).reduce(0) { $0 + $1.count }
             pending.removeAll(keepingCapacity: true)
+            pendingFaces = 0
         }
         var lineNumber = 0
         var sawHeader = false
         while let line = try reader.nextLine() {
             lineNumber += 1
             if line.allSatisfy(\.isWhitespace) { continue }
-            let object: [String: Any]
-            do {
-                guard let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                    throw GalleryError(.corrupt, "\(path):\(lineNumber): expected a JSON object")
-                }
-                object = parsed
-            } catch let error as GalleryError {
-                throw error
-            } catch {
-                throw GalleryError(.corrupt, "\(path):\(lineNumber): not valid JSON")
-            }
             let context = "\(path):\(lineNumber)"
+            let object = try jsonObject(line, context: context)
             if !sawHeader {
                 try checkHeader(object, model: store.model, context: context)
                 sawHeader = true
             } else if let name = object["subject"] as? String {
-                try flushFaces()
                 let metadata = try metadataText(object["metadata"], context: context)
+                if pending.count >= 1000 { try flush() }
+                let exists: Bool
                 do {
-                    _ = try store.createSubject(named: name, metadataJSON: metadata)
-                    summary.subjectsCreated += 1
-                } catch where error.code == .subjectExists {
-                    summary.subjectsExtended += 1
+                    _ = try store.subject(named: name)
+                    exists = true
+                } catch where error.code == .subjectNotFound {
+                    exists = false
                 }
-                pendingSubject = name
+                if exists {
+                    summary.subjectsExtended += 1
+                } else {
+                    if let metadata, metadata != "{}" { _ = try store.createSubject(named: name, metadataJSON: metadata) }
+                    summary.subjectsCreated += 1
+                }
+                pending.append(SubjectFaces(subjectName: name, faces: []))
             } else if let name = object["face"] as? String {
-                guard name == pendingSubject else {
+                guard name == pending.last?.subjectName else {
                     throw GalleryError(.corrupt, "\(context): a face of '\(name)' before that subject's line")
                 }
-                pending.append(try face(from: object, model: store.model, context: context))
-                if pending.count >= 1000 { try flushFaces() }
+                pending[pending.count - 1].faces.append(try face(from: object, model: store.model, context: context))
+                pendingFaces += 1
+                if pendingFaces >= 1000 {
+                    try flush()
+                    pending.append(SubjectFaces(subjectName: name, faces: []))  // the subject's remaining faces follow
+                }
             } else {
                 throw GalleryError(.corrupt, "\(context): a line must be a subject or a face")
             }
         }
         guard sawHeader else { throw GalleryError(.corrupt, "\(path) is empty, not a FaceKit gallery export") }
-        try flushFaces()
+        try flush()
         return summary
+    }
+
+    private static func jsonObject(_ line: String, context: String) throws(GalleryError) -> [String: Any] {
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(line.utf8)) else {
+            throw GalleryError(.corrupt, "\(context): not valid JSON")
+        }
+        guard let object = parsed as? [String: Any] else { throw GalleryError(.corrupt, "\(context): expected a JSON object") }
+        return object
     }
 
     // MARK: - Lines
