@@ -7,6 +7,14 @@ import Testing
 
 @Suite(.enabled(if: PostgresTestDatabase.isConfigured, "needs FACEKIT_TEST_POSTGRES_URL (Scripts/postgres.sh env)"))
 struct PostgresGalleryStoreTests {
+    @Test(arguments: GalleryStoreConformance.checks)
+    func conformance(_ check: GalleryStoreConformance.Check) throws {
+        try PostgresTestDatabase.withFresh { database in
+            let url = database.url
+            try check.run { model in try PostgresGalleryStore(url: url, model: model) }
+        }
+    }
+
     // MARK: - Schema
 
     @Test func freshDatabaseGetsTheSchemaBoundToTheModel() throws {
@@ -200,7 +208,14 @@ struct PostgresGalleryStoreTests {
             let store = try database.store()
             defer { store.close() }
             var random = SeededRandom(seed: 3)
-            let faces = (0..<3).map { SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random), index: $0) }
+            // Values without a short decimal form check that text transfer loses nothing.
+            let faces = (0..<3).map { index in
+                var face = SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random), index: index)
+                face.box = BoundingBox(x: 0.1 + Double(index) / 3, y: 1e-300, width: 123.456789012345, height: .pi)
+                face.landmarks = FaceLandmarks((0..<5).map { Point2D(x: Double($0) / 7, y: -Double($0) * 1e10) })
+                face.confidence = Float.pi / Float(index + 1)
+                return face
+            }
             let enrolled = try store.addFaces(faces, toSubjectNamed: "Ada", createSubject: true)
             #expect(enrolled.count == 3)
             #expect(Set(enrolled.map(\.id)).count == 3)

@@ -13,7 +13,7 @@ struct PostgresTestDatabase {
     static var isConfigured: Bool { serverURL != nil }
 
     /// The model most tests bind their gallery to.
-    static let model = GalleryModel(id: "test-model@0123456789abcdef", dimension: 128)
+    static let model = SyntheticFaces.model
 
     /// The database's name.
     let name: String
@@ -67,25 +67,11 @@ struct PostgresTestDatabase {
     }
 }
 
-/// Synthetic faces: unit-length random descriptors from a seeded generator.
-enum SyntheticFaces {
-    /// A unit-length descriptor of `dimension` components.
+extension SyntheticFaces {
+    /// A unit-length descriptor drawn from `random`.
     static func unitDescriptor(_ random: inout SeededRandom, dimension: Int = 128) -> Descriptor {
         let values = random.floats(dimension)
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return Descriptor(values.map { $0 / norm })
-    }
-
-    /// A face to enrol with `descriptor` and plausible box, landmarks and photo hash.
-    static func face(_ descriptor: Descriptor, model: GalleryModel = PostgresTestDatabase.model,
-                     index: Int = 0) -> NewFace {
-        let offset = Double(index)
-        return NewFace(descriptor: descriptor, modelID: model.id,
-                       photoSHA256: String(repeating: "ab", count: 32),
-                       box: BoundingBox(x: 10.5 + offset, y: 20.25, width: 100, height: 101.125),
-                       landmarks: FaceLandmarks([Point2D(x: 30.1, y: 40.2), Point2D(x: 50.3, y: 40.4),
-                                                 Point2D(x: 90.5, y: 41.6), Point2D(x: 70.7, y: 40.8),
-                                                 Point2D(x: 60.9, y: 80.0)]),
-                       confidence: 1.0625)
     }
 }
