@@ -26,11 +26,14 @@ extension GalleryError {
     ///
     /// `operation` names what FaceKit was doing ("create subject"); `location` is the password-free
     /// gallery location.
-    init(libpqConnection connection: OpaquePointer?, result: OpaquePointer?, operation: String, location: String,
-         file: String = #fileID, line: Int = #line) {
+    init(
+        libpqConnection connection: OpaquePointer?, result: OpaquePointer?, operation: String, location: String,
+        file: String = #fileID, line: Int = #line
+    ) {
         let connectionMessage = connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) } ?? ""
         let resultMessage = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
-        let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
+        let sqlState =
+            result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }
             .map { String(cString: $0) } ?? ""
         let serverMessage = (resultMessage.isEmpty ? connectionMessage : resultMessage)
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -39,20 +42,25 @@ extension GalleryError {
 
         switch sqlState {
         case "23505":
-            self.init(.subjectExists, "\(operation): the subject name is already taken", underlying: detail,
-                      file: file, line: line)
-        case _ where sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(sqlState)
+            self.init(
+                .subjectExists, "\(operation): the subject name is already taken", underlying: detail,
+                file: file, line: line)
+        case _
+        where sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(sqlState)
             || (sqlState.isEmpty && connectionLost):
             // libpq's connection messages name the host and port and the reason (refused, timed
             // out, authentication failed); they never contain a password or a query's values.
             let reason = Self.firstLine(of: serverMessage)
-            self.init(.unavailable, "\(operation): cannot reach PostgreSQL at \(location)"
-                          + (reason.isEmpty ? "" : ": \(reason)"),
-                      underlying: detail, file: file, line: line)
+            self.init(
+                .unavailable,
+                "\(operation): cannot reach PostgreSQL at \(location)"
+                    + (reason.isEmpty ? "" : ": \(reason)"),
+                underlying: detail, file: file, line: line)
         default:
             let what = sqlState.isEmpty ? "" : " (SQLSTATE \(sqlState))"
-            self.init(.storage, "\(operation): PostgreSQL reported an error\(what)", underlying: detail,
-                      file: file, line: line)
+            self.init(
+                .storage, "\(operation): PostgreSQL reported an error\(what)", underlying: detail,
+                file: file, line: line)
         }
     }
 

@@ -114,9 +114,13 @@ private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafePointer<CC
 }
 
 /// Calls `body` with C copies of `strings` (nil stays a null pointer), freed afterwards.
-private func withOptionalCStringArray<R, E: Error>(_ strings: [String?],
-                                                   _ body: ([UnsafePointer<CChar>?]) throws(E) -> R) throws(E) -> R {
+private func withOptionalCStringArray<R, E: Error>(
+    _ strings: [String?],
+    _ body: ([UnsafePointer<CChar>?]) throws(E) -> R
+) throws(E) -> R {
     let copies = strings.map { $0.flatMap { strdup($0) } }
-    defer { copies.forEach { free($0) } }
+    defer {
+        for copy in copies { free(copy) }
+    }
     return try body(copies.map { $0.map { UnsafePointer($0) } })
 }

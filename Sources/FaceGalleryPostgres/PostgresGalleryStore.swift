@@ -39,8 +39,10 @@ public final class PostgresGalleryStore: GalleryStore {
     /// `.unsupportedSchema` when a newer FaceKit wrote it, `.invalidArgument` for a pool size below 1
     /// or an `efSearch` outside 1–1000, and `.storage` when the server refuses the set-up (for
     /// instance when the `vector` extension is not installed).
-    public init(url: String, model: GalleryModel, poolSize: Int = defaultPoolSize,
-                efSearch: Int = defaultEFSearch) throws(GalleryError) {
+    public init(
+        url: String, model: GalleryModel, poolSize: Int = defaultPoolSize,
+        efSearch: Int = defaultEFSearch
+    ) throws(GalleryError) {
         guard poolSize >= 1 else {
             throw GalleryError(.invalidArgument, "a PostgreSQL gallery needs at least one connection, got \(poolSize)")
         }
@@ -54,8 +56,10 @@ public final class PostgresGalleryStore: GalleryStore {
         self.efSearch = efSearch
         // Strict order keeps an index scan going past ef_search candidates when a query asks for
         // more faces than that, and returns them sorted by exact distance.
-        let settings = [(name: "hnsw.ef_search", value: String(efSearch)),
-                        (name: "hnsw.iterative_scan", value: "strict_order")]
+        let settings = [
+            (name: "hnsw.ef_search", value: String(efSearch)),
+            (name: "hnsw.iterative_scan", value: "strict_order"),
+        ]
         let displayString = parsed.displayString
         pool = PostgresConnectionPool(capacity: poolSize, location: displayString) { () throws(GalleryError) in
             try PostgresConnection(url: url, location: displayString, sessionSettings: settings)
@@ -90,8 +94,9 @@ public final class PostgresGalleryStore: GalleryStore {
 
     public func subject(named name: String) throws(GalleryError) -> Subject {
         try pool.withConnection { connection throws(GalleryError) in
-            let rows = try connection.query("SELECT \(Self.subjectColumns) FROM subjects s WHERE s.name = $1",
-                                            [name], operation: "read subject")
+            let rows = try connection.query(
+                "SELECT \(Self.subjectColumns) FROM subjects s WHERE s.name = $1",
+                [name], operation: "read subject")
             guard rows.count == 1 else { throw Self.subjectNotFound(name) }
             return try Self.subject(rows, 0)
         }
@@ -120,7 +125,9 @@ public final class PostgresGalleryStore: GalleryStore {
         try count("SELECT count(*) FROM faces", operation: "count faces")
     }
 
-    public func updateSubject(named name: String, newName: String?, metadataJSON: String?) throws(GalleryError) -> Subject {
+    public func updateSubject(named name: String, newName: String?, metadataJSON: String?) throws(GalleryError)
+        -> Subject
+    {
         if let newName { try Subject.validateName(newName) }
         let metadata = try metadataJSON.map { json throws(GalleryError) in try Subject.validatedMetadata(json) }
         return try pool.withConnection { connection throws(GalleryError) in
@@ -153,11 +160,13 @@ public final class PostgresGalleryStore: GalleryStore {
                 }
                 guard let sourceID = ids[source] else { throw Self.subjectNotFound(source) }
                 guard let targetID = ids[target] else { throw Self.subjectNotFound(target) }
-                try connection.query("UPDATE faces SET subject_id = $2 WHERE subject_id = $1", [sourceID, targetID],
-                                     operation: "merge subjects")
+                try connection.query(
+                    "UPDATE faces SET subject_id = $2 WHERE subject_id = $1", [sourceID, targetID],
+                    operation: "merge subjects")
                 try connection.query("DELETE FROM subjects WHERE id = $1", [sourceID], operation: "merge subjects")
-                try connection.query("UPDATE subjects SET updated_at = now() WHERE id = $1", [targetID],
-                                     operation: "merge subjects")
+                try connection.query(
+                    "UPDATE subjects SET updated_at = now() WHERE id = $1", [targetID],
+                    operation: "merge subjects")
                 return try readSubject(connection, id: targetID, operation: "merge subjects")
             }
         }
@@ -176,8 +185,9 @@ public final class PostgresGalleryStore: GalleryStore {
                     throw Self.subjectNotFound(name)
                 }
                 // The faces go with the subject through ON DELETE CASCADE.
-                try connection.query("DELETE FROM subjects WHERE id = $1", [rows.text(0, 0)],
-                                     operation: "delete subject")
+                try connection.query(
+                    "DELETE FROM subjects WHERE id = $1", [rows.text(0, 0)],
+                    operation: "delete subject")
                 return faceCount
             }
         }
@@ -185,21 +195,25 @@ public final class PostgresGalleryStore: GalleryStore {
 
     // MARK: - Faces
 
-    public func addFaces(_ faces: [NewFace], toSubjectNamed name: String,
-                         createSubject: Bool) throws(GalleryError) -> [EnrolledFace] {
+    public func addFaces(
+        _ faces: [NewFace], toSubjectNamed name: String,
+        createSubject: Bool
+    ) throws(GalleryError) -> [EnrolledFace] {
         try Subject.validateName(name)
         for face in faces { try check(face) }
         return try pool.withConnection { connection throws(GalleryError) in
             try connection.transaction(operation: "add faces") { () throws(GalleryError) in
                 // Either statement locks the subject's row, so a concurrent delete or merge waits.
-                let subjectRows = createSubject
+                let subjectRows =
+                    createSubject
                     ? try connection.query(
                         """
                         INSERT INTO subjects (name) VALUES ($1)
                         ON CONFLICT (name) DO UPDATE SET updated_at = now() RETURNING id
                         """, [name], operation: "add faces")
-                    : try connection.query("UPDATE subjects SET updated_at = now() WHERE name = $1 RETURNING id",
-                                           [name], operation: "add faces")
+                    : try connection.query(
+                        "UPDATE subjects SET updated_at = now() WHERE name = $1 RETURNING id",
+                        [name], operation: "add faces")
                 guard subjectRows.count == 1, let subjectID = subjectRows.text(0, 0) else {
                     throw Self.subjectNotFound(name)
                 }
@@ -213,16 +227,20 @@ public final class PostgresGalleryStore: GalleryStore {
                         VALUES ($1, $2::vector, $3, $4, $5, $6, $7, $8, $9::double precision[], $10)
                         RETURNING id, extract(epoch FROM created_at)
                         """,
-                        [subjectID, PostgresText.vector(face.descriptor.values), face.modelID, face.photoSHA256,
-                         "\(face.box.x)", "\(face.box.y)", "\(face.box.width)", "\(face.box.height)",
-                         PostgresText.doubleArray(face.landmarks.points.flatMap { [$0.x, $0.y] }),
-                         "\(face.confidence)"],
+                        [
+                            subjectID, PostgresText.vector(face.descriptor.values), face.modelID, face.photoSHA256,
+                            "\(face.box.x)", "\(face.box.y)", "\(face.box.width)", "\(face.box.height)",
+                            PostgresText.doubleArray(face.landmarks.points.flatMap { [$0.x, $0.y] }),
+                            "\(face.confidence)",
+                        ],
                         operation: "add faces")
                     guard let id = rows.text(0, 0).flatMap({ Int64($0) }) else {
                         throw GalleryError(.storage, "add faces: PostgreSQL returned no id for a new face")
                     }
-                    enrolled.append(EnrolledFace(id: id, subjectName: name, face: face,
-                                                 createdAt: try PostgresText.parseDate(rows.text(0, 1))))
+                    enrolled.append(
+                        EnrolledFace(
+                            id: id, subjectName: name, face: face,
+                            createdAt: try PostgresText.parseDate(rows.text(0, 1))))
                 }
                 return enrolled
             }
@@ -259,11 +277,13 @@ public final class PostgresGalleryStore: GalleryStore {
     public func deleteFace(id: Int64) throws(GalleryError) {
         try pool.withConnection { connection throws(GalleryError) in
             try connection.transaction(operation: "delete face") { () throws(GalleryError) in
-                let rows = try connection.query("DELETE FROM faces WHERE id = $1 RETURNING subject_id", [String(id)],
-                                                operation: "delete face")
+                let rows = try connection.query(
+                    "DELETE FROM faces WHERE id = $1 RETURNING subject_id", [String(id)],
+                    operation: "delete face")
                 guard rows.count == 1 else { throw GalleryError(.faceNotFound, "no face has id \(id)") }
-                try connection.query("UPDATE subjects SET updated_at = now() WHERE id = $1", [rows.text(0, 0)],
-                                     operation: "delete face")
+                try connection.query(
+                    "UPDATE subjects SET updated_at = now() WHERE id = $1", [rows.text(0, 0)],
+                    operation: "delete face")
             }
         }
     }
@@ -296,20 +316,24 @@ public final class PostgresGalleryStore: GalleryStore {
                     faces.reserveCapacity(rows.count)
                     for row in 0..<rows.count {
                         guard let faceID = rows.text(row, 0).flatMap({ Int64($0) }),
-                              let subjectID = rows.text(row, 1).flatMap({ Int64($0) }),
-                              let name = rows.text(row, 2),
-                              let distance = rows.text(row, 3).flatMap({ Double($0) }) else {
+                            let subjectID = rows.text(row, 1).flatMap({ Int64($0) }),
+                            let name = rows.text(row, 2),
+                            let distance = rows.text(row, 3).flatMap({ Double($0) })
+                        else {
                             throw GalleryError(.corrupt, "search: PostgreSQL returned an incomplete row")
                         }
                         names[subjectID] = name
-                        faces.append(FaceMatch(faceID: faceID, subjectID: subjectID, euclideanDistance: Float(distance)))
+                        faces.append(
+                            FaceMatch(faceID: faceID, subjectID: subjectID, euclideanDistance: Float(distance)))
                     }
                     return faces
                 }
-                results.append(subjects.map {
-                    SubjectMatch(subjectID: $0.subjectID, subjectName: names[$0.subjectID] ?? "",
-                                 closestFaceID: $0.faceID, euclideanDistance: $0.euclideanDistance)
-                })
+                results.append(
+                    subjects.map {
+                        SubjectMatch(
+                            subjectID: $0.subjectID, subjectName: names[$0.subjectID] ?? "",
+                            closestFaceID: $0.faceID, euclideanDistance: $0.euclideanDistance)
+                    })
             }
             return results
         }
@@ -319,24 +343,34 @@ public final class PostgresGalleryStore: GalleryStore {
 
     public func verifyIntegrity() throws(GalleryError) {
         try pool.withConnection { connection throws(GalleryError) in
-            let meta = try connection.query("SELECT schema_version, model_id, dimension FROM facekit_meta",
-                                            operation: "verify integrity")
+            let meta = try connection.query(
+                "SELECT schema_version, model_id, dimension FROM facekit_meta",
+                operation: "verify integrity")
             guard meta.count == 1, meta.text(0, 1) == model.id, meta.text(0, 2) == String(model.dimension) else {
                 throw GalleryError(.corrupt, "facekit_meta does not hold exactly one row naming \(model)")
             }
             // Each query counts rows that break an invariant; all but the last must find none.
             let checks: [(sql: String, parameters: [String?], problem: String, expected: Int)] = [
                 ("SELECT count(*) FROM faces WHERE model_id <> $1", [model.id], "faces from another model", 0),
-                ("SELECT count(*) FROM faces WHERE vector_dims(descriptor) <> $1::integer", [String(model.dimension)],
-                 "descriptors of the wrong dimension", 0),
-                ("SELECT count(*) FROM faces f WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = f.subject_id)",
-                 [], "faces without a subject", 0),
-                ("SELECT count(*) FROM subjects WHERE jsonb_typeof(metadata) <> 'object'", [],
-                 "subjects whose metadata is not a JSON object", 0),
-                ("""
-                 SELECT count(*) FROM pg_index i WHERE i.indexrelid = to_regclass('faces_descriptor_hnsw')
-                     AND i.indisvalid AND i.indisready
-                 """, [], "valid HNSW indexes on faces.descriptor (expected 1)", 1),
+                (
+                    "SELECT count(*) FROM faces WHERE vector_dims(descriptor) <> $1::integer",
+                    [String(model.dimension)],
+                    "descriptors of the wrong dimension", 0
+                ),
+                (
+                    "SELECT count(*) FROM faces f WHERE NOT EXISTS (SELECT 1 FROM subjects s WHERE s.id = f.subject_id)",
+                    [], "faces without a subject", 0
+                ),
+                (
+                    "SELECT count(*) FROM subjects WHERE jsonb_typeof(metadata) <> 'object'", [],
+                    "subjects whose metadata is not a JSON object", 0
+                ),
+                (
+                    """
+                    SELECT count(*) FROM pg_index i WHERE i.indexrelid = to_regclass('faces_descriptor_hnsw')
+                        AND i.indisvalid AND i.indisready
+                    """, [], "valid HNSW indexes on faces.descriptor (expected 1)", 1
+                ),
             ]
             for check in checks {
                 let rows = try connection.query(check.sql, check.parameters, operation: "verify integrity")
@@ -366,32 +400,38 @@ public final class PostgresGalleryStore: GalleryStore {
         f.landmarks::text, f.confidence, extract(epoch FROM f.created_at)
         """
 
-    private func readSubject(_ connection: PostgresConnection, id: String?, operation: String) throws(GalleryError) -> Subject {
-        let rows = try connection.query("SELECT \(Self.subjectColumns) FROM subjects s WHERE s.id = $1", [id],
-                                        operation: operation)
+    private func readSubject(_ connection: PostgresConnection, id: String?, operation: String) throws(GalleryError)
+        -> Subject
+    {
+        let rows = try connection.query(
+            "SELECT \(Self.subjectColumns) FROM subjects s WHERE s.id = $1", [id],
+            operation: operation)
         guard rows.count == 1 else { throw GalleryError(.storage, "\(operation): the subject vanished while written") }
         return try Self.subject(rows, 0)
     }
 
     private static func subject(_ rows: PostgresRows, _ row: Int) throws(GalleryError) -> Subject {
         guard let id = rows.text(row, 0).flatMap({ Int64($0) }), let name = rows.text(row, 1),
-              let metadata = rows.text(row, 2), let faceCount = rows.text(row, 3).flatMap({ Int($0) }) else {
+            let metadata = rows.text(row, 2), let faceCount = rows.text(row, 3).flatMap({ Int($0) })
+        else {
             throw GalleryError(.corrupt, "a stored subject row is incomplete")
         }
         // jsonb re-spaces what it stores; the compact, key-sorted form is what the caller gave.
         let compact = (try? Subject.validatedMetadata(metadata)) ?? metadata
-        return Subject(id: id, name: name, metadataJSON: compact, faceCount: faceCount,
-                       createdAt: try PostgresText.parseDate(rows.text(row, 4)),
-                       updatedAt: try PostgresText.parseDate(rows.text(row, 5)))
+        return Subject(
+            id: id, name: name, metadataJSON: compact, faceCount: faceCount,
+            createdAt: try PostgresText.parseDate(rows.text(row, 4)),
+            updatedAt: try PostgresText.parseDate(rows.text(row, 5)))
     }
 
     private static func face(_ rows: PostgresRows, _ row: Int) throws(GalleryError) -> EnrolledFace {
         guard let id = rows.text(row, 0).flatMap({ Int64($0) }), let name = rows.text(row, 1),
-              let descriptorText = rows.text(row, 2), let modelID = rows.text(row, 3),
-              let photoSHA256 = rows.text(row, 4), let x = rows.text(row, 5).flatMap({ Double($0) }),
-              let y = rows.text(row, 6).flatMap({ Double($0) }), let width = rows.text(row, 7).flatMap({ Double($0) }),
-              let height = rows.text(row, 8).flatMap({ Double($0) }), let landmarkText = rows.text(row, 9),
-              let confidence = rows.text(row, 10).flatMap({ Float($0) }) else {
+            let descriptorText = rows.text(row, 2), let modelID = rows.text(row, 3),
+            let photoSHA256 = rows.text(row, 4), let x = rows.text(row, 5).flatMap({ Double($0) }),
+            let y = rows.text(row, 6).flatMap({ Double($0) }), let width = rows.text(row, 7).flatMap({ Double($0) }),
+            let height = rows.text(row, 8).flatMap({ Double($0) }), let landmarkText = rows.text(row, 9),
+            let confidence = rows.text(row, 10).flatMap({ Float($0) })
+        else {
             throw GalleryError(.corrupt, "a stored face row is incomplete")
         }
         let coordinates = try PostgresText.parseDoubleArray(landmarkText)
@@ -401,10 +441,12 @@ public final class PostgresGalleryStore: GalleryStore {
         let points = stride(from: 0, to: coordinates.count, by: 2).map {
             Point2D(x: coordinates[$0], y: coordinates[$0 + 1])
         }
-        let face = NewFace(descriptor: Descriptor(try PostgresText.parseVector(descriptorText)), modelID: modelID,
-                           photoSHA256: photoSHA256, box: BoundingBox(x: x, y: y, width: width, height: height),
-                           landmarks: FaceLandmarks(points), confidence: confidence)
-        return EnrolledFace(id: id, subjectName: name, face: face, createdAt: try PostgresText.parseDate(rows.text(row, 11)))
+        let face = NewFace(
+            descriptor: Descriptor(try PostgresText.parseVector(descriptorText)), modelID: modelID,
+            photoSHA256: photoSHA256, box: BoundingBox(x: x, y: y, width: width, height: height),
+            landmarks: FaceLandmarks(points), confidence: confidence)
+        return EnrolledFace(
+            id: id, subjectName: name, face: face, createdAt: try PostgresText.parseDate(rows.text(row, 11)))
     }
 
     // MARK: - Checks
@@ -421,15 +463,18 @@ public final class PostgresGalleryStore: GalleryStore {
 
     private func check(_ face: NewFace) throws(GalleryError) {
         guard face.modelID == model.id else {
-            throw GalleryError(.modelMismatch, "a face comes from model \(face.modelID), the gallery is bound to \(model)")
+            throw GalleryError(
+                .modelMismatch, "a face comes from model \(face.modelID), the gallery is bound to \(model)")
         }
         try checkQuery(face.descriptor)
     }
 
     private func checkQuery(_ descriptor: Descriptor) throws(GalleryError) {
         guard descriptor.dimension == model.dimension else {
-            throw GalleryError(.modelMismatch, "a descriptor has \(descriptor.dimension) components, the gallery's "
-                                   + "model \(model) has \(model.dimension)")
+            throw GalleryError(
+                .modelMismatch,
+                "a descriptor has \(descriptor.dimension) components, the gallery's "
+                    + "model \(model) has \(model.dimension)")
         }
         guard descriptor.values.allSatisfy(\.isFinite) else {
             throw GalleryError(.invalidArgument, "a descriptor holds a value that is not a finite number")

@@ -65,11 +65,13 @@ enum PostgresSchema {
     /// versions are migrated.
     static func prepare(_ connection: PostgresConnection, model: GalleryModel) throws(GalleryError) {
         try connection.transaction(operation: "prepare schema") { () throws(GalleryError) in
-            try connection.query("SELECT pg_advisory_xact_lock($1::bigint)", [setupLockKey],
-                                 operation: "prepare schema")
+            try connection.query(
+                "SELECT pg_advisory_xact_lock($1::bigint)", [setupLockKey],
+                operation: "prepare schema")
             try connection.query("CREATE EXTENSION IF NOT EXISTS vector", operation: "create the vector extension")
-            let exists = try connection.query("SELECT to_regclass('facekit_meta') IS NOT NULL",
-                                              operation: "prepare schema")
+            let exists = try connection.query(
+                "SELECT to_regclass('facekit_meta') IS NOT NULL",
+                operation: "prepare schema")
             guard exists.text(0, 0) == "t" else {
                 for statement in creationStatements(dimension: model.dimension) {
                     try connection.query(statement, operation: "create schema")
@@ -79,26 +81,33 @@ enum PostgresSchema {
                     [String(currentVersion), model.id, String(model.dimension)], operation: "create schema")
                 return
             }
-            let meta = try connection.query("SELECT schema_version, model_id, dimension FROM facekit_meta",
-                                            operation: "read schema version")
+            let meta = try connection.query(
+                "SELECT schema_version, model_id, dimension FROM facekit_meta",
+                operation: "read schema version")
             guard meta.count == 1, let version = meta.text(0, 0).flatMap({ Int($0) }),
-                  let modelID = meta.text(0, 1), let dimension = meta.text(0, 2).flatMap({ Int($0) }) else {
+                let modelID = meta.text(0, 1), let dimension = meta.text(0, 2).flatMap({ Int($0) })
+            else {
                 throw GalleryError(.corrupt, "facekit_meta must hold exactly one row with a version and a model")
             }
             guard version <= currentVersion else {
-                throw GalleryError(.unsupportedSchema, "the gallery at \(connection.location) has schema version "
-                                       + "\(version); this FaceKit knows versions up to \(currentVersion)")
+                throw GalleryError(
+                    .unsupportedSchema,
+                    "the gallery at \(connection.location) has schema version "
+                        + "\(version); this FaceKit knows versions up to \(currentVersion)")
             }
             guard modelID == model.id, dimension == model.dimension else {
-                throw GalleryError(.modelMismatch, "the gallery at \(connection.location) is bound to model "
-                                       + "\(GalleryModel(id: modelID, dimension: max(dimension, 1))), not \(model)")
+                throw GalleryError(
+                    .modelMismatch,
+                    "the gallery at \(connection.location) is bound to model "
+                        + "\(GalleryModel(id: modelID, dimension: max(dimension, 1))), not \(model)")
             }
             for step in version..<currentVersion {
                 for statement in migrations[step - 1] {
                     try connection.query(statement, operation: "migrate schema to version \(step + 1)")
                 }
-                try connection.query("UPDATE facekit_meta SET schema_version = $1", [String(step + 1)],
-                                     operation: "migrate schema to version \(step + 1)")
+                try connection.query(
+                    "UPDATE facekit_meta SET schema_version = $1", [String(step + 1)],
+                    operation: "migrate schema to version \(step + 1)")
             }
         }
     }

@@ -40,7 +40,9 @@ enum PostgresText {
         return Date(timeIntervalSince1970: seconds)
     }
 
-    private static func parseNumbers<N: LosslessStringConvertible>(_ list: Substring, what: String) throws(GalleryError) -> [N] {
+    private static func parseNumbers<N: LosslessStringConvertible>(_ list: Substring, what: String) throws(GalleryError)
+        -> [N]
+    {
         if list.isEmpty { return [] }
         var numbers: [N] = []
         for part in list.split(separator: ",", omittingEmptySubsequences: false) {

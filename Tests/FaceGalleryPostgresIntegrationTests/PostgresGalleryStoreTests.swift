@@ -1,9 +1,10 @@
 import FaceCore
 import FaceGallery
-@testable import FaceGalleryPostgres
 import FaceTestSupport
 import Foundation
 import Testing
+
+@testable import FaceGalleryPostgres
 
 @Suite(.enabled(if: PostgresTestDatabase.isConfigured, "needs FACEKIT_TEST_POSTGRES_URL (Scripts/postgres.sh env)"))
 struct PostgresGalleryStoreTests {
@@ -22,8 +23,9 @@ struct PostgresGalleryStoreTests {
             let store = try database.store()
             defer { store.close() }
             try database.sql { connection in
-                let meta = try connection.query("SELECT schema_version, model_id, dimension FROM facekit_meta",
-                                                operation: "test")
+                let meta = try connection.query(
+                    "SELECT schema_version, model_id, dimension FROM facekit_meta",
+                    operation: "test")
                 #expect(meta.count == 1)
                 #expect(meta.text(0, 0) == String(PostgresSchema.currentVersion))
                 #expect(meta.text(0, 1) == PostgresTestDatabase.model.id)
@@ -52,8 +54,9 @@ struct PostgresGalleryStoreTests {
         try PostgresTestDatabase.withFresh { database in
             var random = SeededRandom(seed: 1)
             let first = try database.store()
-            let enrolled = try first.addFaces([SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
-                                              toSubjectNamed: "Ada", createSubject: true)
+            let enrolled = try first.addFaces(
+                [SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
+                toSubjectNamed: "Ada", createSubject: true)
             first.close()
 
             let second = try database.store()
@@ -99,8 +102,9 @@ struct PostgresGalleryStoreTests {
             let face = SyntheticFaces.face(Descriptor([0.6, 0.8, 0]), model: small)
             _ = try store.addFaces([face], toSubjectNamed: "Small", createSubject: true)
             let column = try database.sql {
-                try $0.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                                 + "WHERE attrelid = 'faces'::regclass AND attname = 'descriptor'", operation: "test")
+                try $0.query(
+                    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                        + "WHERE attrelid = 'faces'::regclass AND attname = 'descriptor'", operation: "test")
             }
             #expect(column.text(0, 0) == "vector(3)")
             let wrongLength = SyntheticFaces.face(Descriptor([1, 0]), model: small)
@@ -122,7 +126,9 @@ struct PostgresGalleryStoreTests {
             #expect(ada.faceCount == 0)
             _ = try store.createSubject(named: "Grace", metadataJSON: nil)
 
-            let duplicate = #expect(throws: GalleryError.self) { try store.createSubject(named: "Ada", metadataJSON: nil) }
+            let duplicate = #expect(throws: GalleryError.self) {
+                try store.createSubject(named: "Ada", metadataJSON: nil)
+            }
             #expect(duplicate?.code == .subjectExists)
             #expect(duplicate.map { !$0.description.contains("Ada") } == true)
             let renameOntoTaken = #expect(throws: GalleryError.self) {
@@ -143,7 +149,9 @@ struct PostgresGalleryStoreTests {
             defer { store.close() }
             let empty = #expect(throws: GalleryError.self) { try store.createSubject(named: "", metadataJSON: nil) }
             #expect(empty?.code == .invalidName)
-            let notObject = #expect(throws: GalleryError.self) { try store.createSubject(named: "A", metadataJSON: "[1]") }
+            let notObject = #expect(throws: GalleryError.self) {
+                try store.createSubject(named: "A", metadataJSON: "[1]")
+            }
             #expect(notObject?.code == .invalidArgument)
             let missing = #expect(throws: GalleryError.self) { try store.subject(named: "Nobody") }
             #expect(missing?.code == .subjectNotFound)
@@ -173,7 +181,9 @@ struct PostgresGalleryStoreTests {
                 try store.addFaces([good], toSubjectNamed: "A", createSubject: false)
             }
             #expect(notCreated?.code == .subjectNotFound)
-            let zeroCount = #expect(throws: GalleryError.self) { try store.nearestSubjects(to: [good.descriptor], count: 0) }
+            let zeroCount = #expect(throws: GalleryError.self) {
+                try store.nearestSubjects(to: [good.descriptor], count: 0)
+            }
             #expect(zeroCount?.code == .invalidArgument)
             let shortQuery = #expect(throws: GalleryError.self) {
                 try store.nearestSubjects(to: [Descriptor([1, 0])], count: 1)
@@ -257,8 +267,9 @@ struct PostgresGalleryStoreTests {
             let gone = #expect(throws: GalleryError.self) { try store.face(id: ada[0].id) }
             #expect(gone?.code == .faceNotFound)
             let rows = try database.sql {
-                try $0.query("SELECT count(*) FROM faces WHERE subject_id NOT IN (SELECT id FROM subjects)",
-                             operation: "test")
+                try $0.query(
+                    "SELECT count(*) FROM faces WHERE subject_id NOT IN (SELECT id FROM subjects)",
+                    operation: "test")
             }
             #expect(rows.text(0, 0) == "0")
             let again = #expect(throws: GalleryError.self) { try store.deleteSubject(named: "Ada") }
@@ -272,11 +283,15 @@ struct PostgresGalleryStoreTests {
             defer { store.close() }
             var random = SeededRandom(seed: 5)
             let probe = SyntheticFaces.unitDescriptor(&random)
-            let source = try store.addFaces([SyntheticFaces.face(probe),
-                                             SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
-                                            toSubjectNamed: "Ada (old)", createSubject: true)
-            _ = try store.addFaces([SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
-                                   toSubjectNamed: "Ada", createSubject: true)
+            let source = try store.addFaces(
+                [
+                    SyntheticFaces.face(probe),
+                    SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random)),
+                ],
+                toSubjectNamed: "Ada (old)", createSubject: true)
+            _ = try store.addFaces(
+                [SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
+                toSubjectNamed: "Ada", createSubject: true)
 
             let merged = try store.mergeSubject(named: "Ada (old)", into: "Ada")
             #expect(merged.name == "Ada")
@@ -301,15 +316,17 @@ struct PostgresGalleryStoreTests {
             let store = try database.store()
             defer { store.close() }
             var random = SeededRandom(seed: 6)
-            _ = try store.addFaces([SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
-                                   toSubjectNamed: "Ada", createSubject: true)
+            _ = try store.addFaces(
+                [SyntheticFaces.face(SyntheticFaces.unitDescriptor(&random))],
+                toSubjectNamed: "Ada", createSubject: true)
             try store.verifyIntegrity()
 
             try database.sql { try $0.query("UPDATE faces SET model_id = 'other'", operation: "test") }
             let foreign = #expect(throws: GalleryError.self) { try store.verifyIntegrity() }
             #expect(foreign?.code == .corrupt)
             try database.sql { connection in
-                try connection.query("UPDATE faces SET model_id = $1", [PostgresTestDatabase.model.id], operation: "test")
+                try connection.query(
+                    "UPDATE faces SET model_id = $1", [PostgresTestDatabase.model.id], operation: "test")
                 try connection.query("DROP INDEX faces_descriptor_hnsw", operation: "test")
             }
             let noIndex = #expect(throws: GalleryError.self) { try store.verifyIntegrity() }
@@ -322,8 +339,9 @@ struct PostgresGalleryStoreTests {
     @Test func anUnreachableServerIsUnavailable() throws {
         // Port 1 on the loopback address has no PostgreSQL behind it.
         let error = #expect(throws: GalleryError.self) {
-            try PostgresGalleryStore(url: "postgres://someone:s3cret-pass@127.0.0.1:1/gallery",
-                                     model: PostgresTestDatabase.model)
+            try PostgresGalleryStore(
+                url: "postgres://someone:s3cret-pass@127.0.0.1:1/gallery",
+                model: PostgresTestDatabase.model)
         }
         #expect(error?.code == .unavailable)
         let message = error?.description ?? ""
@@ -361,8 +379,9 @@ struct PostgresGalleryStoreTests {
             _ = try store.createSubject(named: "Ada", metadataJSON: nil)
             // The server ends every session of the test database, as a restart would.
             try PostgresTestDatabase.maintenance {
-                try $0.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
-                             [database.name], operation: "test")
+                try $0.query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+                    [database.name], operation: "test")
             }
             let lost = #expect(throws: GalleryError.self) { try store.subjectCount() }
             #expect(lost?.code == .unavailable)
@@ -384,7 +403,8 @@ struct PostgresGalleryStoreTests {
         try PostgresTestDatabase.withFresh { database in
             let store = try database.store(poolSize: 3)
             defer { store.close() }
-            let threads = 8, facesPerThread = 10
+            let threads = 8
+            let facesPerThread = 10
             let failures = Counter()
             DispatchQueue.concurrentPerform(iterations: threads) { thread in
                 var random = SeededRandom(seed: 100 + UInt64(thread))
@@ -392,10 +412,12 @@ struct PostgresGalleryStoreTests {
                     for _ in 0..<facesPerThread {
                         let descriptor = SyntheticFaces.unitDescriptor(&random)
                         // Every thread also adds to one shared subject, creating it if nobody has yet.
-                        _ = try store.addFaces([SyntheticFaces.face(descriptor)], toSubjectNamed: "Thread \(thread)",
-                                               createSubject: true)
-                        _ = try store.addFaces([SyntheticFaces.face(descriptor)], toSubjectNamed: "Everyone",
-                                               createSubject: true)
+                        _ = try store.addFaces(
+                            [SyntheticFaces.face(descriptor)], toSubjectNamed: "Thread \(thread)",
+                            createSubject: true)
+                        _ = try store.addFaces(
+                            [SyntheticFaces.face(descriptor)], toSubjectNamed: "Everyone",
+                            createSubject: true)
                         let found = try store.nearestSubjects(to: [descriptor], count: 2)
                         if found[0].first?.euclideanDistance ?? 1 > 1e-5 { failures.add(1) }
                     }

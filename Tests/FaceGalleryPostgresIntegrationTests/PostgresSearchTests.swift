@@ -24,7 +24,9 @@ struct PostgresSearchTests {
     }
 
     /// The exact answer: every face measured, each subject scored by its closest face.
-    static func bruteForce(_ query: Descriptor, in gallery: Gallery, count: Int) -> [(name: String, faceID: Int64, distance: Float)] {
+    static func bruteForce(_ query: Descriptor, in gallery: Gallery, count: Int) -> [(
+        name: String, faceID: Int64, distance: Float
+    )] {
         let scored = gallery.subjects.map { subject in
             let closest = subject.faces.map { (face: $0, distance: query.euclideanDistance(to: $0.face.descriptor)) }
                 .min { $0.distance < $1.distance }!
@@ -42,7 +44,8 @@ struct PostgresSearchTests {
             // Half the queries are fresh points, half are gallery faces slightly moved.
             var queries = (0..<20).map { _ in SyntheticFaces.unitDescriptor(&random) }
             for face in gallery.allFaces.shuffled(using: &random).prefix(20) {
-                queries.append(Descriptor(zip(face.face.descriptor.values, random.floats(128, in: -0.02...0.02)).map(+)))
+                queries.append(
+                    Descriptor(zip(face.face.descriptor.values, random.floats(128, in: -0.02...0.02)).map(+)))
             }
             let results = try store.nearestSubjects(to: queries, count: 10)
             #expect(results.count == queries.count)

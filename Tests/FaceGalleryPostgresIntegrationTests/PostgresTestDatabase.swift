@@ -1,8 +1,9 @@
 import FaceCore
 import FaceGallery
-@testable import FaceGalleryPostgres
 import FaceTestSupport
 import Foundation
+
+@testable import FaceGalleryPostgres
 
 /// A database of its own for one test, created on the server named by `FACEKIT_TEST_POSTGRES_URL`
 /// (`Scripts/postgres.sh env` prints it) and dropped afterwards, so tests can run in parallel.
@@ -61,8 +62,10 @@ struct PostgresTestDatabase {
     }
 
     /// Opens a store on this database.
-    func store(model: GalleryModel = PostgresTestDatabase.model, poolSize: Int = 4,
-               efSearch: Int = PostgresGalleryStore.defaultEFSearch) throws -> PostgresGalleryStore {
+    func store(
+        model: GalleryModel = PostgresTestDatabase.model, poolSize: Int = 4,
+        efSearch: Int = PostgresGalleryStore.defaultEFSearch
+    ) throws -> PostgresGalleryStore {
         try PostgresGalleryStore(url: url, model: model, poolSize: poolSize, efSearch: efSearch)
     }
 }

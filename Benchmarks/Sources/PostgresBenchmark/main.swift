@@ -8,7 +8,7 @@
 // --keep is given.
 //
 //   swift run -c release --package-path Benchmarks PostgresBenchmark \
-//       [--sizes 100000,1000000] [--queries 200] [--ef-search 40,100,200] [--enrol 1000] [--keep]
+//       [--sizes 100000,1000000] [--queries 200] [--ef-search 40,100,400,1000] [--enrol 1000] [--keep]
 
 import BenchmarkSupport
 import FaceCore
@@ -23,15 +23,16 @@ func option(_ name: String, default value: String) -> String {
 }
 let sizes = option("--sizes", default: "100000,1000000").split(separator: ",").compactMap { Int($0) }
 let queryCount = Int(option("--queries", default: "200"))!
-let efSearchValues = option("--ef-search", default: "40,100,200").split(separator: ",").compactMap { Int($0) }
+let efSearchValues = option("--ef-search", default: "40,100,400,1000").split(separator: ",").compactMap { Int($0) }
 let enrolCount = Int(option("--enrol", default: "1000"))!
 let keepDatabases = arguments.contains("--keep")
 let dimension = 128
 let model = GalleryModel(id: "synthetic-unit-128", dimension: dimension)
 
 guard let serverURL = ProcessInfo.processInfo.environment["FACEKIT_TEST_POSTGRES_URL"] else {
-    Bench.fail("FACEKIT_TEST_POSTGRES_URL is not set; run Scripts/postgres.sh start and export the line "
-               + "Scripts/postgres.sh env prints")
+    Bench.fail(
+        "FACEKIT_TEST_POSTGRES_URL is not set; run Scripts/postgres.sh start and export the line "
+            + "Scripts/postgres.sh env prints")
 }
 let postgresScript = Bench.packageRoot + "/Scripts/postgres.sh"
 
@@ -108,7 +109,8 @@ func psql(_ database: String, _ commands: [String], feed: ((FileHandle) -> Void)
     process.executableURL = URL(fileURLWithPath: postgresScript)
     process.arguments = ["psql", "-qtA"] + commands.flatMap { ["-c", $0] }
     process.environment = ProcessInfo.processInfo.environment.merging(["FACEKIT_POSTGRES_DATABASE": database]) { $1 }
-    let output = Pipe(), input = Pipe()
+    let output = Pipe()
+    let input = Pipe()
     process.standardOutput = output
     process.standardInput = feed == nil ? FileHandle.nullDevice : input
     do { try process.run() } catch { Bench.fail("cannot run \(postgresScript): \(error)") }
@@ -152,8 +154,9 @@ func say(_ line: String) {
 let serverVersion = psql("postgres", ["SHOW server_version"])
 let vectorVersion = psql("facekit_test", ["SELECT extversion FROM pg_extension WHERE extname = 'vector'"])
 let sharedBuffers = psql("postgres", ["SHOW shared_buffers"])
-say("PostgreSQL \(serverVersion), pgvector \(vectorVersion), shared_buffers \(sharedBuffers); HNSW m = 16, "
-    + "ef_construction = 64 (pgvector's defaults); \(queryCount) queries, top 10 subjects, one face per subject")
+say(
+    "PostgreSQL \(serverVersion), pgvector \(vectorVersion), shared_buffers \(sharedBuffers); HNSW m = 16, "
+        + "ef_construction = 64 (pgvector's defaults); \(queryCount) queries, top 10 subjects, one face per subject")
 say("")
 
 var summaryRows: [String] = []
@@ -181,8 +184,13 @@ for size in sizes {
     guard subjectIDs == "1,\(size)" else { Bench.fail("subject ids are \(subjectIDs), expected 1,\(size)") }
     let sha = String(repeating: "0", count: 64)
     let fixedColumns = Array("\t\(model.id)\t\(sha)\t10\t20\t100\t100\t{30,40,70,40,50,60,35,80,65,80}\t0.9\n".utf8)
-    psql(database, ["\\copy faces (subject_id, descriptor, model_id, photo_sha256, box_x, box_y, box_width, "
-                        + "box_height, landmarks, confidence) FROM pstdin"]) { handle in
+    psql(
+        database,
+        [
+            "\\copy faces (subject_id, descriptor, model_id, photo_sha256, box_x, box_y, box_width, "
+                + "box_height, landmarks, confidence) FROM pstdin"
+        ]
+    ) { handle in
         streamRows(size, to: handle) { index, buffer in
             buffer += Array("\(index + 1)\t[".utf8)
             for column in 0..<dimension {
@@ -194,67 +202,104 @@ for size in sizes {
         }
     }
     let loadSeconds = Bench.now() - start
-    say("bulk load (COPY, subjects and faces, one transaction each): \(String(format: "%.1f", loadSeconds)) s, "
-        + "\(Int(Double(size) / loadSeconds)) faces/s")
+    say(
+        "bulk load (COPY, subjects and faces, one transaction each): \(String(format: "%.1f", loadSeconds)) s, "
+            + "\(Int(Double(size) / loadSeconds)) faces/s")
 
     start = Bench.now()
-    psql(database, ["SET maintenance_work_mem = '3GB'",
-                    "CREATE INDEX faces_descriptor_hnsw ON faces USING hnsw (descriptor vector_l2_ops)"])
+    psql(
+        database,
+        [
+            "SET maintenance_work_mem = '3GB'",
+            "CREATE INDEX faces_descriptor_hnsw ON faces USING hnsw (descriptor vector_l2_ops)",
+        ])
     let indexSeconds = Bench.now() - start
     say("HNSW index build (2 parallel maintenance workers): \(String(format: "%.1f", indexSeconds)) s")
     psql(database, ["VACUUM ANALYZE faces", "VACUUM ANALYZE subjects"])
 
-    let sizesRow = psql(database, [
-        """
-        SELECT pg_total_relation_size('faces') || ',' || pg_relation_size('faces') || ',' ||
-               pg_relation_size('faces_descriptor_hnsw') || ',' || pg_total_relation_size('subjects') || ',' ||
-               pg_database_size(current_database())
-        """,
-    ]).split(separator: ",").map { Double($0)! }
+    let sizesRow = psql(
+        database,
+        [
+            """
+            SELECT pg_total_relation_size('faces') || ',' || pg_relation_size('faces') || ',' ||
+                   pg_relation_size('faces_descriptor_hnsw') || ',' || pg_total_relation_size('subjects') || ',' ||
+                   pg_database_size(current_database())
+            """
+        ]
+    ).split(separator: ",").map { Double($0)! }
     let bytesPerFace = sizesRow.map { $0 / Double(size) }
-    say(String(format: "on disk per face: faces table + indexes %.0f B (heap %.0f B, HNSW %.0f B), "
-                   + "subjects %.0f B; whole database %.0f MB", bytesPerFace[0], bytesPerFace[1],
-               bytesPerFace[2], bytesPerFace[3], sizesRow[4] / 1e6))
+    say(
+        String(
+            format: "on disk per face: faces table + indexes %.0f B (heap %.0f B, HNSW %.0f B), "
+                + "subjects %.0f B; whole database %.0f MB", bytesPerFace[0], bytesPerFace[1],
+            bytesPerFace[2], bytesPerFace[3], sizesRow[4] / 1e6))
 
-    // Exact answers for the queries, computed here over the same descriptors.
-    let queries = unitDescriptors(count: queryCount, seed: 7)
-    start = Bench.now()
-    let exact = (0..<queryCount).map {
-        exactNearest(queries[($0 * dimension)..<(($0 + 1) * dimension)], in: gallery, k: 10)
+    // Two query sets, with exact answers computed here over the same descriptors:
+    // - fresh random points, scored by recall@10 (the whole ranked list, the hard case);
+    // - new "photos" of enrolled faces (a gallery face moved by 0.4, about the distance between two
+    //   photos of one person), scored by whether the first subject is the exact nearest one.
+    let randomQueries = unitDescriptors(count: queryCount, seed: 7)
+    var random = SplitMix64(state: 11)
+    let offsets = unitDescriptors(count: queryCount, seed: 13)
+    var nearQueries: [Float] = []
+    for index in 0..<queryCount {
+        let source = Int.random(in: 0..<size, using: &random)
+        var moved = (0..<dimension).map { gallery[source * dimension + $0] + 0.4 * offsets[index * dimension + $0] }
+        let norm = moved.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        moved = moved.map { $0 / norm }
+        nearQueries += moved
     }
-    say("exact search in Swift (plain loop): \(String(format: "%.1f", (Bench.now() - start) * 1000 / Double(queryCount))) "
-        + "ms per query")
+    func row(_ values: [Float], _ index: Int) -> ArraySlice<Float> {
+        values[(index * dimension)..<((index + 1) * dimension)]
+    }
+    start = Bench.now()
+    let exactTen = (0..<queryCount).map { exactNearest(row(randomQueries, $0), in: gallery, k: 10) }
+    let exactOne = (0..<queryCount).map { exactNearest(row(nearQueries, $0), in: gallery, k: 1)[0] }
+    say(
+        String(
+            format: "exact search in Swift (plain loop): %.1f ms per query",
+            (Bench.now() - start) * 1000 / Double(2 * queryCount)))
 
-    say("")
-    say("| ef_search | p50 ms | p99 ms | mean ms | recall@10 |")
-    say("|---:|---:|---:|---:|---:|")
-    for efSearch in efSearchValues {
-        let store: PostgresGalleryStore
-        do { store = try PostgresGalleryStore(url: databaseURL(database), model: model, poolSize: 1, efSearch: efSearch) }
-        catch { Bench.fail("cannot open the gallery: \(String(reflecting: error))") }
-        let descriptors = (0..<queryCount).map { Descriptor(Array(queries[($0 * dimension)..<(($0 + 1) * dimension)])) }
-        // One pass to bring the index into memory, then the measured pass.
-        for descriptor in descriptors { _ = try? store.nearestSubjects(to: [descriptor], count: 10) }
+    /// Latencies (ms, sorted) of single-query searches for `count` subjects, after one warm-up pass,
+    /// and the answers.
+    func measure(_ store: PostgresGalleryStore, _ queries: [Float], count: Int) -> ([Double], [[SubjectMatch]]) {
+        let descriptors = (0..<queryCount).map { Descriptor(Array(row(queries, $0))) }
+        for descriptor in descriptors { _ = try? store.nearestSubjects(to: [descriptor], count: count) }
         var latencies: [Double] = []
-        var hits = 0
-        for (index, descriptor) in descriptors.enumerated() {
+        var answers: [[SubjectMatch]] = []
+        for descriptor in descriptors {
             let begin = Bench.now()
-            let found: [SubjectMatch]
-            do { found = try store.nearestSubjects(to: [descriptor], count: 10)[0] } catch {
+            do { answers.append(try store.nearestSubjects(to: [descriptor], count: count)[0]) } catch {
                 Bench.fail("search failed: \(String(reflecting: error))")
             }
             latencies.append((Bench.now() - begin) * 1000)
-            let truth = Set(exact[index].map { "subject-\($0)" })
-            hits += found.filter { truth.contains($0.subjectName) }.count
         }
+        return (latencies.sorted(), answers)
+    }
+
+    say("")
+    say("| ef_search | random: p50 ms | p99 ms | recall@10 | near enrolled: p50 ms | p99 ms | top-1 correct |")
+    say("|---:|---:|---:|---:|---:|---:|---:|")
+    for efSearch in efSearchValues {
+        let store: PostgresGalleryStore
+        do {
+            store = try PostgresGalleryStore(url: databaseURL(database), model: model, poolSize: 1, efSearch: efSearch)
+        } catch { Bench.fail("cannot open the gallery: \(String(reflecting: error))") }
+        let (randomLatencies, randomAnswers) = measure(store, randomQueries, count: 10)
+        var hits = 0
+        for (answer, truth) in zip(randomAnswers, exactTen) {
+            let expected = Set(truth.map { "subject-\($0)" })
+            hits += answer.filter { expected.contains($0.subjectName) }.count
+        }
+        let (nearLatencies, nearAnswers) = measure(store, nearQueries, count: 1)
+        let correct = zip(nearAnswers, exactOne).filter { $0.first?.subjectName == "subject-\($1)" }.count
         store.close()
-        latencies.sort()
-        let recall = Double(hits) / Double(10 * queryCount)
-        let mean = latencies.reduce(0, +) / Double(latencies.count)
-        say(String(format: "| %d | %.2f | %.2f | %.2f | %.3f |", efSearch, percentile(latencies, 0.5),
-                   percentile(latencies, 0.99), mean, recall))
-        summaryRows.append(String(format: "| %d | %d | %.2f | %.2f | %.3f |", size, efSearch,
-                                  percentile(latencies, 0.5), percentile(latencies, 0.99), recall))
+        let line = String(
+            format: "| %d | %.2f | %.2f | %.3f | %.2f | %.2f | %.3f |", efSearch, percentile(randomLatencies, 0.5),
+            percentile(randomLatencies, 0.99), Double(hits) / Double(10 * queryCount), percentile(nearLatencies, 0.5),
+            percentile(nearLatencies, 0.99), Double(correct) / Double(queryCount))
+        say(line)
+        summaryRows.append("| \(size) " + line)
     }
 
     // Enrolment through the store, into the indexed gallery: batches of 50 faces per call.
@@ -262,28 +307,36 @@ for size in sizes {
     let enrolDescriptors = unitDescriptors(count: enrolCount, seed: 99)
     let batch = 50
     let enrolFaces = (0..<enrolCount).map {
-        NewFace(descriptor: Descriptor(Array(enrolDescriptors[($0 * dimension)..<(($0 + 1) * dimension)])),
-                modelID: model.id, photoSHA256: sha, box: BoundingBox(x: 10, y: 20, width: 100, height: 100),
-                landmarks: FaceLandmarks([Point2D(x: 30, y: 40), Point2D(x: 70, y: 40), Point2D(x: 50, y: 60),
-                                          Point2D(x: 35, y: 80), Point2D(x: 65, y: 80)]), confidence: 0.9)
+        NewFace(
+            descriptor: Descriptor(Array(enrolDescriptors[($0 * dimension)..<(($0 + 1) * dimension)])),
+            modelID: model.id, photoSHA256: sha, box: BoundingBox(x: 10, y: 20, width: 100, height: 100),
+            landmarks: FaceLandmarks([
+                Point2D(x: 30, y: 40), Point2D(x: 70, y: 40), Point2D(x: 50, y: 60),
+                Point2D(x: 35, y: 80), Point2D(x: 65, y: 80),
+            ]), confidence: 0.9)
     }
     for threads in [1, 4] {
         let store: PostgresGalleryStore
-        do { store = try PostgresGalleryStore(url: databaseURL(database), model: model, poolSize: threads) }
-        catch { Bench.fail("cannot open the gallery: \(String(reflecting: error))") }
+        do { store = try PostgresGalleryStore(url: databaseURL(database), model: model, poolSize: threads) } catch {
+            Bench.fail("cannot open the gallery: \(String(reflecting: error))")
+        }
         let perThread = enrolCount / threads
         start = Bench.now()
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             for first in stride(from: thread * perThread, to: (thread + 1) * perThread, by: batch) {
                 let faces = Array(enrolFaces[first..<min(first + batch, (thread + 1) * perThread)])
-                do { _ = try store.addFaces(faces, toSubjectNamed: "enrolled-\(threads)-\(first)", createSubject: true) }
-                catch { Bench.fail("addFaces failed: \(String(reflecting: error))") }
+                do {
+                    _ = try store.addFaces(faces, toSubjectNamed: "enrolled-\(threads)-\(first)", createSubject: true)
+                } catch { Bench.fail("addFaces failed: \(String(reflecting: error))") }
             }
         }
         let seconds = Bench.now() - start
         store.close()
-        say(String(format: "addFaces, %d faces in calls of %d, %d thread%@ (pool of %d): %.0f faces/s", threads * perThread,
-                   batch, threads, threads == 1 ? "" : "s", threads, Double(threads * perThread) / seconds))
+        say(
+            String(
+                format: "addFaces, %d faces in calls of %d, %d thread%@ (pool of %d): %.0f faces/s",
+                threads * perThread,
+                batch, threads, threads == 1 ? "" : "s", threads, Double(threads * perThread) / seconds))
     }
     say("")
     if !keepDatabases { psql("postgres", ["DROP DATABASE \(database) WITH (FORCE)"]) }
@@ -291,6 +344,6 @@ for size in sizes {
 
 say("## Summary")
 say("")
-say("| faces | ef_search | p50 ms | p99 ms | recall@10 |")
-say("|---:|---:|---:|---:|---:|")
+say("| faces | ef_search | random: p50 ms | p99 ms | recall@10 | near enrolled: p50 ms | p99 ms | top-1 correct |")
+say("|---:|---:|---:|---:|---:|---:|---:|---:|")
 summaryRows.forEach(say)
