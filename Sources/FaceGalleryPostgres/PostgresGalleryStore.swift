@@ -199,52 +199,81 @@ public final class PostgresGalleryStore: GalleryStore {
         _ faces: [NewFace], toSubjectNamed name: String,
         createSubject: Bool
     ) throws(GalleryError) -> [EnrolledFace] {
-        try Subject.validateName(name)
-        for face in faces { try check(face) }
+        try addFaces([SubjectFaces(subjectName: name, faces: faces)], createSubjects: createSubject)[0]
+    }
+
+    public func addFaces(_ groups: [SubjectFaces], createSubjects: Bool) throws(GalleryError) -> [[EnrolledFace]] {
+        for group in groups {
+            try Subject.validateName(group.subjectName)
+            for face in group.faces { try check(face) }
+        }
         return try pool.withConnection { connection throws(GalleryError) in
             try connection.transaction(operation: "add faces") { () throws(GalleryError) in
-                // Either statement locks the subject's row, so a concurrent delete or merge waits.
-                let subjectRows =
-                    createSubject
-                    ? try connection.query(
-                        """
-                        INSERT INTO subjects (name) VALUES ($1)
-                        ON CONFLICT (name) DO UPDATE SET updated_at = now() RETURNING id
-                        """, [name], operation: "add faces")
-                    : try connection.query(
-                        "UPDATE subjects SET updated_at = now() WHERE name = $1 RETURNING id",
-                        [name], operation: "add faces")
-                guard subjectRows.count == 1, let subjectID = subjectRows.text(0, 0) else {
-                    throw Self.subjectNotFound(name)
+                // Each subject's row is locked (so a concurrent delete or merge waits) in name order, so
+                // that two bulk enrolments naming the same subjects cannot deadlock.
+                var subjectIDs: [String: String] = [:]
+                for name in Set(groups.map(\.subjectName)).sorted() {
+                    subjectIDs[name] = try lockSubject(connection, named: name, creating: createSubjects)
                 }
-                var enrolled: [EnrolledFace] = []
-                enrolled.reserveCapacity(faces.count)
-                for face in faces {
-                    let rows = try connection.query(
-                        """
-                        INSERT INTO faces (subject_id, descriptor, model_id, photo_sha256, box_x, box_y, box_width,
-                            box_height, landmarks, confidence)
-                        VALUES ($1, $2::vector, $3, $4, $5, $6, $7, $8, $9::double precision[], $10)
-                        RETURNING id, extract(epoch FROM created_at)
-                        """,
-                        [
-                            subjectID, PostgresText.vector(face.descriptor.values), face.modelID, face.photoSHA256,
-                            "\(face.box.x)", "\(face.box.y)", "\(face.box.width)", "\(face.box.height)",
-                            PostgresText.doubleArray(face.landmarks.points.flatMap { [$0.x, $0.y] }),
-                            "\(face.confidence)",
-                        ],
-                        operation: "add faces")
-                    guard let id = rows.text(0, 0).flatMap({ Int64($0) }) else {
-                        throw GalleryError(.storage, "add faces: PostgreSQL returned no id for a new face")
+                var enrolled: [[EnrolledFace]] = []
+                for group in groups {
+                    let subjectID = subjectIDs[group.subjectName]!
+                    var faces: [EnrolledFace] = []
+                    faces.reserveCapacity(group.faces.count)
+                    for face in group.faces {
+                        faces.append(try insert(face, subjectID: subjectID, subjectName: group.subjectName, connection))
                     }
-                    enrolled.append(
-                        EnrolledFace(
-                            id: id, subjectName: name, face: face,
-                            createdAt: try PostgresText.parseDate(rows.text(0, 1))))
+                    enrolled.append(faces)
                 }
                 return enrolled
             }
         }
+    }
+
+    /// Locks a subject's row for the rest of the transaction, creating the subject first when
+    /// `creating` is true, and returns its id; throws `.subjectNotFound`.
+    private func lockSubject(
+        _ connection: PostgresConnection, named name: String,
+        creating: Bool
+    ) throws(GalleryError) -> String {
+        let rows =
+            creating
+            ? try connection.query(
+                """
+                INSERT INTO subjects (name) VALUES ($1)
+                ON CONFLICT (name) DO UPDATE SET updated_at = now() RETURNING id
+                """, [name], operation: "add faces")
+            : try connection.query(
+                "UPDATE subjects SET updated_at = now() WHERE name = $1 RETURNING id", [name],
+                operation: "add faces")
+        guard rows.count == 1, let id = rows.text(0, 0) else { throw Self.subjectNotFound(name) }
+        return id
+    }
+
+    /// Inserts one face inside the caller's transaction.
+    private func insert(
+        _ face: NewFace, subjectID: String, subjectName: String,
+        _ connection: PostgresConnection
+    ) throws(GalleryError) -> EnrolledFace {
+        let rows = try connection.query(
+            """
+            INSERT INTO faces (subject_id, descriptor, model_id, photo_sha256, box_x, box_y, box_width,
+                box_height, landmarks, confidence)
+            VALUES ($1, $2::vector, $3, $4, $5, $6, $7, $8, $9::double precision[], $10)
+            RETURNING id, extract(epoch FROM created_at)
+            """,
+            [
+                subjectID, PostgresText.vector(face.descriptor.values), face.modelID, face.photoSHA256,
+                "\(face.box.x)", "\(face.box.y)", "\(face.box.width)", "\(face.box.height)",
+                PostgresText.doubleArray(face.landmarks.points.flatMap { [$0.x, $0.y] }),
+                "\(face.confidence)",
+            ],
+            operation: "add faces")
+        guard let id = rows.text(0, 0).flatMap({ Int64($0) }) else {
+            throw GalleryError(.storage, "add faces: PostgreSQL returned no id for a new face")
+        }
+        return EnrolledFace(
+            id: id, subjectName: subjectName, face: face, createdAt: try PostgresText.parseDate(rows.text(0, 1)))
     }
 
     public func faces(ofSubjectNamed name: String) throws(GalleryError) -> [EnrolledFace] {
