@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "FacePipeline", targets: ["FacePipeline"]),
         .library(name: "FaceGallery", targets: ["FaceGallery"]),
         .library(name: "FaceGallerySQLite", targets: ["FaceGallerySQLite"]),
+        .library(name: "FaceGalleryPostgres", targets: ["FaceGalleryPostgres"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -36,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CShims"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // faiss (Debian `libfaiss-dev`, static, with OpenMP and reference BLAS/LAPACK) behind our own C shim.
         .target(
             name: "CFaiss",
@@ -60,9 +62,10 @@ let package = Package(
         // MARK: - Gallery
         .target(name: "FaceGallery", dependencies: ["FaceCore", "CBLAS", "CFaiss"], swiftSettings: numericSettings),
         .target(name: "FaceGallerySQLite", dependencies: ["FaceGallery", "CSQLite"]),
+        .target(name: "FaceGalleryPostgres", dependencies: ["FaceCore", "FaceGallery", "CLibPQ"]),
 
         // MARK: - Command line
-        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite"]),
+        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite", "FaceGalleryPostgres"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
@@ -74,6 +77,8 @@ let package = Package(
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceGallerySQLiteTests", dependencies: ["FaceGallerySQLite", "FaceTestSupport", "CSQLite"]),
+        .testTarget(name: "FaceGalleryPostgresIntegrationTests",
+                    dependencies: ["FaceGalleryPostgres", "FaceTestSupport"]),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17

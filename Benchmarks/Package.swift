@@ -58,3 +58,14 @@ package.targets.append(
             .product(name: "FaceGallery", package: facekit),
             .product(name: "FaceGallerySQLite", package: facekit),
         ]))
+
+// MARK: - The PostgreSQL gallery at 100k and 1M faces
+package.targets.append(
+    .executableTarget(
+        name: "PostgresBenchmark",
+        dependencies: [
+            "BenchmarkSupport",
+            .product(name: "FaceCore", package: facekit),
+            .product(name: "FaceGallery", package: facekit),
+            .product(name: "FaceGalleryPostgres", package: facekit),
+        ]))

@@ -1,6 +1,7 @@
 import FaceCore
 import FaceGallery
 import FaceImage
+import FaceGalleryPostgres
 import FaceGallerySQLite
 import FacePipeline
 import Foundation
@@ -33,8 +34,8 @@ enum GalleryAccess {
                 let folder = (path as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
                 return try SQLiteGalleryStore(path: path, model: model)
-            case .postgres:
-                throw GalleryError(.unavailable, "this build of facekit has no PostgreSQL support")
+            case .postgres(let url):
+                return try PostgresGalleryStore(url: url, model: model)
             }
         } catch {
             throw commandLineError(error, context: "gallery \(location)")
