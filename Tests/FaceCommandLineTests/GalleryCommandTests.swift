@@ -200,3 +200,44 @@ import Testing
         #expect(try store.faceCount() == stored + 1)
     }
 }
+
+/// The same commands against PostgreSQL with pgvector (the server Scripts/test.sh starts).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["FACEKIT_TEST_POSTGRES_URL"] != nil,
+                "set FACEKIT_TEST_POSTGRES_URL (Scripts/postgres.sh env) to run against PostgreSQL"))
+struct PostgresGalleryCommandTests {
+    /// A database of this test's own, created through the server's psql and dropped afterwards.
+    final class Database {
+        let url: String
+        let name = "facekit_cli_\(UInt32.random(in: 0...UInt32.max))"
+        init() throws {
+            let base = ProcessInfo.processInfo.environment["FACEKIT_TEST_POSTGRES_URL"]!
+            url = String(base[..<base.lastIndex(of: "/")!]) + "/" + name
+            let created = try ProcessRunner.run(TestAssets.packageRoot + "/Scripts/postgres.sh", ["psql", "-c", "CREATE DATABASE \(name)"])
+            #expect(created.status == 0, "\(created.standardError)")
+        }
+        deinit {
+            _ = try? ProcessRunner.run(TestAssets.packageRoot + "/Scripts/postgres.sh", ["psql", "-c", "DROP DATABASE \(name) WITH (FORCE)"])
+        }
+    }
+
+    @Test func enrolIdentifyAndManageSubjects() throws {
+        let database = try Database()
+        func facekit(_ arguments: String...) throws -> ProcessRunner.Output {
+            try FacekitCommandTests.facekit([arguments[0], "--gallery", database.url] + arguments.dropFirst())
+        }
+        let enrol = try facekit("enroll", "Barack Obama", TestAssets.photo("obama.jpg"), TestAssets.photo("obama2.jpg"))
+        #expect(enrol.status == 0, "\(enrol.standardError)")
+        #expect(try facekit("enroll", "Joe Biden", TestAssets.photo("biden.jpg")).status == 0)
+        let identified = try facekit("identify", "--json", TestAssets.photo("obama3.jpg"))
+        let answer = try #require(try GalleryCommandTests.jsonLines(identified.standardOutput).first)
+        let face = try #require((answer["faces"] as? [[String: Any]])?.first)
+        #expect((face["candidates"] as? [[String: Any]])?.map { $0["subject"] as? String } == ["Barack Obama", "Joe Biden"])
+        #expect(face["unknown"] as? Bool == false)
+        let info = try #require(try GalleryCommandTests.jsonLines(try facekit("gallery", "info", "--json").standardOutput).first)
+        #expect(info["faces"] as? Int == 3 && info["subjects"] as? Int == 2)
+        #expect((info["location"] as? String)?.hasPrefix("postgres://") == true)
+        #expect(try facekit("subjects", "rename", "Joe Biden", "Barack Obama").status == 8)
+        #expect(try facekit("subjects", "delete", "Joe Biden").status == 0)
+        #expect(try facekit("subjects", "show", "Joe Biden").status == 7)
+    }
+}
