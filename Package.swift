@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FaceNN", targets: ["FaceNN"]),
         .library(name: "FaceImage", targets: ["FaceImage"]),
         .library(name: "FacePipeline", targets: ["FacePipeline"]),
+        .library(name: "FaceEvaluation", targets: ["FaceEvaluation"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -36,8 +37,11 @@ let package = Package(
         // MARK: - Pipeline
         .target(name: "FacePipeline", dependencies: ["FaceCore", "FaceNN", "FaceImage"], swiftSettings: numericSettings),
 
+        // MARK: - Evaluation
+        .target(name: "FaceEvaluation", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
+
         // MARK: - Command line
-        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
+        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceEvaluation"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
@@ -47,6 +51,7 @@ let package = Package(
         .testTarget(name: "FaceNNTests", dependencies: ["FaceNN", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceImageTests", dependencies: ["FaceImage", "FaceTestSupport"]),
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
+        .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceTestSupport"]),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceTestSupport"]),
     ]
 )

@@ -1,0 +1,108 @@
+import FaceCore
+import FaceImage
+import FacePipeline
+import FaceTensor
+
+/// Describes photos for an evaluation: picks one face per photo by ``FaceChoice`` and computes its
+/// descriptor, and with `mirrors` also the descriptor of the mirrored chip.
+///
+/// Photos are detected, landmarked and aligned one per worker thread (a 250×250 photo is too small to
+/// split well over cores); the chips are then described together in batches over every thread.
+public struct PhotoDescriber: Sendable {
+    /// The pipeline.
+    public let recognizer: FaceRecognizer
+    /// The face-choice rule.
+    public let choice: FaceChoice
+    /// Whether mirrored chips are described too.
+    public let mirrors: Bool
+
+    /// Creates a describer.
+    public init(recognizer: FaceRecognizer, choice: FaceChoice = FaceChoice(), mirrors: Bool = false) {
+        self.recognizer = recognizer
+        self.choice = choice
+        self.mirrors = mirrors
+    }
+
+    /// One description per image, in order.
+    public func describe(_ images: [Image]) -> [PhotoDescription] {
+        let located = recognizer.context.threads > 1 && images.count > 1
+            ? locateInParallel(images)
+            : images.map { locate(in: $0, context: recognizer.context) }
+        var chips: [Image] = []
+        for (image, face) in zip(images, located) {
+            guard let face else { continue }
+            let chip = recognizer.aligner.chip(from: image, landmarks: face.landmarks)
+            chips.append(chip)
+            if mirrors { chips.append(Self.mirrored(chip)) }
+        }
+        var descriptors: [Descriptor]
+        do {
+            descriptors = try recognizer.embedder.descriptors(for: chips, context: recognizer.context)
+        } catch {
+            preconditionFailure("aligned chips were refused by the embedder: \(error)")
+        }
+        descriptors.reverse()
+        return located.map { face in
+            guard let face else {
+                return PhotoDescription(source: .none, facesFound: 0, box: BoundingBox(x: 0, y: 0, width: 0, height: 0),
+                                        descriptor: nil)
+            }
+            let descriptor = descriptors.popLast()
+            let mirrored = mirrors ? descriptors.popLast() : nil
+            return PhotoDescription(source: face.source, facesFound: face.facesFound, box: face.box,
+                                    descriptor: descriptor, mirroredDescriptor: mirrored)
+        }
+    }
+
+    /// The image mirrored left to right.
+    public static func mirrored(_ image: Image) -> Image {
+        var pixels = image.pixels
+        let width = image.width
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<image.height {
+                var left = row * width * 3, right = (row * width + width - 1) * 3
+                while left < right {
+                    for channel in 0..<3 { buffer.swapAt(left + channel, right + channel) }
+                    left += 3
+                    right -= 3
+                }
+            }
+        }
+        return Image(width: image.width, height: image.height, pixels: pixels)
+    }
+
+    private struct Located: Sendable {
+        let source: PhotoDescription.Source
+        let facesFound: Int
+        let box: BoundingBox
+        let landmarks: FaceLandmarks
+    }
+
+    private func locateInParallel(_ images: [Image]) -> [Located?] {
+        let single = ComputeContext(threads: 1)
+        var located = [Located?](repeating: nil, count: images.count)
+        located.withUnsafeMutableBufferPointer { results in
+            recognizer.context.parallelFor(images.count) { index in
+                results[index] = locate(in: images[index], context: single)
+            }
+        }
+        return located
+    }
+
+    private func locate(in image: Image, context: ComputeContext) -> Located? {
+        let found = recognizer.detector.detect(in: image, upsample: choice.upsample, context: context)
+        let box: BoundingBox
+        let source: PhotoDescription.Source
+        if let index = FaceChoice.nearestCentre(found.map(\.box), width: image.width, height: image.height) {
+            box = found[index].box
+            source = .detected
+        } else if choice.fallsBackToCentre, image.width > 0, image.height > 0 {
+            box = FaceChoice.fallbackBox(width: image.width, height: image.height)
+            source = .fallback
+        } else {
+            return nil
+        }
+        return Located(source: source, facesFound: found.count, box: box,
+                       landmarks: recognizer.landmarker.landmarks(in: image, box: box))
+    }
+}
