@@ -6,6 +6,7 @@ import Glibc
 public enum FaceKitCommand {
     static let commands: [Command] = [
         DetectCommand.command, EmbedCommand.command, VerifyCommand.command, ModelsCommand.command,
+        EvalCommand.command, CalibrateCommand.command,
     ]
 
     static var overview: String {

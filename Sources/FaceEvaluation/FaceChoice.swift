@@ -44,6 +44,6 @@ public struct FaceChoice: Hashable, Sendable {
         return boxes.indices.min { squaredDistance(boxes[$0]) < squaredDistance(boxes[$1]) }
     }
 
-    /// A short text that names the rule, part of the descriptor cache key.
-    var cacheTag: String { "upsample=\(upsample);fallback=\(fallsBackToCentre ? "centre\(Self.fallbackSideFraction)" : "none");nearest-centre" }
+    /// A short text naming the rule, for the descriptor cache key.
+    public var cacheTag: String { "upsample=\(upsample);fallback=\(fallsBackToCentre ? "centre\(Self.fallbackSideFraction)" : "none");nearest-centre" }
 }

@@ -8,7 +8,7 @@ import Foundation
 ///   same-person lines `name i j` followed by `N` different-person lines `name1 i name2 j`, fields
 ///   separated by tabs or spaces. Photo `i` of `name` is `ROOT/name/name_iiii.jpg` (four digits).
 /// - **CSV**: one pair per line, `img1,img2,same`, paths relative to `ROOT` (or absolute); `same` is
-///   `1`/`0`, `true`/`false`, `yes`/`no` or `same`/`different`. A first line whose label is none of
+///   `1`/`0`, `true`/`false` or `yes`/`no`. A first line whose label is none of
 ///   these is a header and is skipped, as are blank lines and lines starting with `#`.
 ///
 /// Every parse error names the file and the line (counted from 1).
@@ -114,7 +114,7 @@ public struct PairList: Sendable {
             }
             guard let isSame = label(parts[2]) else {
                 if index == 0 { continue }  // a header line
-                throw malformed(source, line.number, "the label '\(parts[2])' is not 1/0, true/false, yes/no or same/different", line.text)
+                throw malformed(source, line.number, "the label '\(parts[2])' is not 1/0, true/false or yes/no", line.text)
             }
             guard !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw malformed(source, line.number, "a photo path is empty", line.text)
@@ -172,8 +172,8 @@ public struct PairList: Sendable {
 
     private static func label(_ text: String) -> Bool? {
         switch text.lowercased() {
-        case "1", "true", "yes", "same": return true
-        case "0", "false", "no", "different": return false
+        case "1", "true", "yes": return true
+        case "0", "false", "no": return false
         default: return nil
         }
     }

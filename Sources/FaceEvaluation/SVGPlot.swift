@@ -29,10 +29,11 @@ public enum SVGPlot {
     public static func roc(_ series: [Series], title: String = "ROC") -> String {
         let smallest = series.map { max(1, $0.curve.differentPersonCount) }.max() ?? 1
         let lowestDecade = min(-2, Int((log10(1 / Double(smallest))).rounded(.down)))
-        let plot = Frame(xRange: Double(lowestDecade)...0, yRange: 0...1)
+        // A little headroom above TAR 1, so a near-perfect curve does not vanish into the frame.
+        let plot = Frame(xRange: Double(lowestDecade)...0, yRange: 0...1.04)
         var svg = header(title: title)
         svg += plot.axes(xLabel: "false accept rate (log scale)", yLabel: "true accept rate",
-                         xTicks: (lowestDecade...0).map { (Double($0), "1e\($0)") },
+                         xTicks: (lowestDecade...0).map { (Double($0), $0 == 0 ? "1" : "1e\($0)") },
                          yTicks: stride(from: 0.0, through: 1.0, by: 0.2).map { ($0, String(format: "%.1f", $0)) })
         for far in [-3.0, -2.0] where far >= Double(lowestDecade) {
             svg += plot.verticalLine(at: far, colour: "#999999", dashed: true, label: "FAR 1e\(Int(far))", labelAtTop: true)
@@ -157,7 +158,7 @@ public enum SVGPlot {
 
         func polyline(_ points: [(x: Double, y: Double)], colour: String) -> String {
             let coordinates = points.map { "\(format(x($0.x))),\(format(y($0.y)))" }.joined(separator: " ")
-            return "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
+            return "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" stroke-opacity=\"0.85\"/>\n"
         }
 
         func bar(from start: Double, to end: Double, height value: Double, colour: String) -> String {
