@@ -116,8 +116,8 @@ enum EvalCommand {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let start = String(decoding: handle.readData(ofLength: 64), as: UTF8.self)
-        let first = start.split(separator: "\n").first ?? ""
-        let fields = first.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        let first = start.split(whereSeparator: \.isNewline).first ?? ""
+        let fields = first.split(whereSeparator: { $0 == " " || $0 == "\t" })
         return fields.count == 2 && fields.allSatisfy { Int($0) != nil }
     }
 

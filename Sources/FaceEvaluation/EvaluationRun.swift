@@ -28,7 +28,7 @@ public struct EvaluationRun: Sendable {
     /// - Parameters:
     ///   - makeDescriber: loads the pipeline; called at most once, on the first cache miss.
     ///   - cache: where descriptions are looked up and stored; `nil` describes every photo afresh.
-    ///   - progress: told how many photos are done after each chunk.
+    ///   - progress: told as each photo is looked up or located.
     ///   - chunkSize: photos per chunk (their chips are described in one batch run).
     public init(photos: [String], makeDescriber: () throws(FacePipelineError) -> PhotoDescriber,
                 cache: DescriptorCache?, progress: ProgressReporter? = nil, chunkSize: Int = 64)
@@ -51,6 +51,7 @@ public struct EvaluationRun: Sendable {
                     misses.append(index)
                 }
             }
+            progress?.advance(by: chunk.count - misses.count)
             if !misses.isEmpty {
                 if describer == nil {
                     do {
@@ -61,7 +62,9 @@ public struct EvaluationRun: Sendable {
                 }
                 guard let describer else { break }
                 let images = try Self.decode(misses.map { (chunk[$0], read[$0].bytes) }, context: describer.recognizer.context)
-                let described = describer.describe(images)
+                var report: (@Sendable () -> Void)?
+                if let progress { report = { progress.advance(by: 1) } }
+                let described = describer.describe(images, located: report)
                 var stored: [(photoSHA256: String, description: PhotoDescription)] = []
                 for (index, description) in zip(misses, described) {
                     descriptions[chunk[index]] = description
@@ -69,7 +72,6 @@ public struct EvaluationRun: Sendable {
                 }
                 cache?.store(stored)
             }
-            progress?.advance(by: chunk.count)
         }
         self.descriptions = descriptions
         photoCount = photos.count

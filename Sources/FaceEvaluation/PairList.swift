@@ -147,7 +147,8 @@ public struct PairList: Sendable {
     private static func numberedLines(_ text: String) -> [(number: Int, text: String)] {
         var result: [(number: Int, text: String)] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so split on any newline character, not on "\n".
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if !trimmed.isEmpty { result.append((number, trimmed)) }

@@ -23,11 +23,15 @@ public struct PhotoDescriber: Sendable {
         self.mirrors = mirrors
     }
 
-    /// One description per image, in order.
-    public func describe(_ images: [Image]) -> [PhotoDescription] {
+    /// One description per image, in order; `located` is called (from any thread) as each image's face
+    /// has been found, before the descriptors are computed.
+    public func describe(_ images: [Image], located report: (@Sendable () -> Void)? = nil) -> [PhotoDescription] {
         let located = recognizer.context.threads > 1 && images.count > 1
-            ? locateInParallel(images)
-            : images.map { locate(in: $0, context: recognizer.context) }
+            ? locateInParallel(images, report: report)
+            : images.map { image in
+                defer { report?() }
+                return locate(in: image, context: recognizer.context)
+            }
         var chips: [Image] = []
         for (image, face) in zip(images, located) {
             guard let face else { continue }
@@ -78,12 +82,13 @@ public struct PhotoDescriber: Sendable {
         let landmarks: FaceLandmarks
     }
 
-    private func locateInParallel(_ images: [Image]) -> [Located?] {
+    private func locateInParallel(_ images: [Image], report: (@Sendable () -> Void)?) -> [Located?] {
         let single = ComputeContext(threads: 1)
         var located = [Located?](repeating: nil, count: images.count)
         located.withUnsafeMutableBufferPointer { results in
             recognizer.context.parallelFor(images.count) { index in
                 results[index] = locate(in: images[index], context: single)
+                report?()
             }
         }
         return located
