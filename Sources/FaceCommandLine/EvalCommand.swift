@@ -59,6 +59,8 @@ enum EvalCommand {
                                     valueOptions: sharedValueOptions.union(["out", "threshold", "folds"]),
                                     flagOptions: sharedFlagOptions)
         guard options.positional.isEmpty else { throw .usage("unexpected argument '\(options.positional[0])'") }
+        let threshold = try positiveNumber(options, "threshold") ?? Float(Descriptor.sameIdentityMaxEuclideanDistance)
+        let folds = options.value("folds") == nil ? nil : try options.integer("folds", in: 2...100, default: 10)
         let list: PairList
         switch mode {
         case "lfw":
@@ -75,13 +77,7 @@ enum EvalCommand {
         }
 
         let described = try describe(list, options)
-        let foldCount: Int?
-        if mode == "lfw" {
-            foldCount = list.foldCount
-        } else {
-            foldCount = options.value("folds") == nil ? nil : try options.integer("folds", in: 2...100, default: 10)
-        }
-        let threshold = try positiveNumber(options, "threshold") ?? Float(Descriptor.sameIdentityMaxEuclideanDistance)
+        let foldCount = mode == "lfw" ? list.foldCount : folds
         let flip = options.has("flip")
         let headline = try evaluate(described.run.scoredPairs(list.pairs, flip: flip), foldCount: foldCount, threshold: threshold)
         let plain = flip ? try evaluate(described.run.scoredPairs(list.pairs, flip: false), foldCount: foldCount, threshold: threshold) : nil
