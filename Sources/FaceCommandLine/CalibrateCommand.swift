@@ -22,7 +22,7 @@ enum CalibrateCommand {
               --json                {"far_target", "threshold", "false_accepts", "measured_far", "tar",
                                      "different_pairs", "same_pairs", "different_pairs_needed", "supported"}
               --flip                Use mirror-averaged descriptors.
-              --no-fallback, --upsample N, --threads N, --cache DIR, --no-cache, --quiet
+              --no-fallback, --upsample N, --detection-region F, --threads N, --cache DIR, --no-cache, --quiet
                                     As for 'facekit eval'.
 
             Exits 0 with the recommendation, 2 on a usage error, 3 when the pairs or a photo cannot be

@@ -4,7 +4,8 @@ import FaceCore
 ///
 /// The rule, for LFW-style photos where the subject is centred:
 ///
-/// 1. Detect faces (dlib's MMOD detector, doubling the photo ``upsample`` times first).
+/// 1. Detect faces (dlib's MMOD detector, doubling the photo ``upsample`` times first) in the centred
+///    square ``detectionRegionFraction`` of the photo (all of it by default; 80% for LFW, ``lfw``).
 /// 2. Of the faces found, take the one whose box centre is nearest the photo's centre.
 /// 3. If none is found, use the **centred fallback box**: a square whose side is
 ///    ``fallbackSideFraction`` (46%) of the photo's shorter side, centred on the photo. On a 250×250 LFW
@@ -21,11 +22,30 @@ public struct FaceChoice: Hashable, Sendable {
     /// Whether a photo without a detected face falls back to the centred box; otherwise it has no
     /// descriptor and its pairs count as rejected.
     public var fallsBackToCentre: Bool
+    /// The side of the centred square the detector scans, as a fraction of the photo's shorter side
+    /// (1: the whole photo). Detection cost grows with the area scanned; LFW's faces sit in the middle,
+    /// so scanning its central 80% finds the same faces in about two thirds of the time.
+    public var detectionRegionFraction: Double
 
     /// Creates a face choice.
-    public init(upsample: Int = 0, fallsBackToCentre: Bool = true) {
+    public init(upsample: Int = 0, fallsBackToCentre: Bool = true, detectionRegionFraction: Double = 1) {
+        precondition(detectionRegionFraction > 0 && detectionRegionFraction <= 1,
+                     "detectionRegionFraction must be in (0, 1], got \(detectionRegionFraction)")
         self.upsample = upsample
         self.fallsBackToCentre = fallsBackToCentre
+        self.detectionRegionFraction = detectionRegionFraction
+    }
+
+    /// The LFW rule: no upsampling (LFW faces are about 100–140 pixels), the central 80% scanned,
+    /// centred fallback.
+    public static let lfw = FaceChoice(upsample: 0, fallsBackToCentre: true, detectionRegionFraction: 0.8)
+
+    /// The region the detector scans in a `width` × `height` photo: whole pixels, centred.
+    public func detectionRegion(width: Int, height: Int) -> (x: Int, y: Int, width: Int, height: Int) {
+        guard detectionRegionFraction < 1 else { return (0, 0, width, height) }
+        let side = Int((detectionRegionFraction * Double(min(width, height))).rounded())
+        let regionWidth = min(width, side), regionHeight = min(height, side)
+        return ((width - regionWidth) / 2, (height - regionHeight) / 2, regionWidth, regionHeight)
     }
 
     /// The centred fallback box of a `width` × `height` photo.
@@ -45,5 +65,8 @@ public struct FaceChoice: Hashable, Sendable {
     }
 
     /// A short text naming the rule, for the descriptor cache key.
-    public var cacheTag: String { "upsample=\(upsample);fallback=\(fallsBackToCentre ? "centre\(Self.fallbackSideFraction)" : "none");nearest-centre" }
+    public var cacheTag: String {
+        "upsample=\(upsample);fallback=\(fallsBackToCentre ? "centre\(Self.fallbackSideFraction)" : "none");"
+            + "region=\(detectionRegionFraction);nearest-centre"
+    }
 }

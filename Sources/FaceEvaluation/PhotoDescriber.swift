@@ -75,6 +75,21 @@ public struct PhotoDescriber: Sendable {
         return Image(width: image.width, height: image.height, pixels: pixels)
     }
 
+    /// The pixels of `region` (which must lie inside the image) as an image of their own.
+    public static func crop(_ image: Image, _ region: (x: Int, y: Int, width: Int, height: Int)) -> Image {
+        let rowBytes = region.width * 3
+        var pixels = [UInt8](repeating: 0, count: region.height * rowBytes)
+        image.pixels.withUnsafeBufferPointer { source in
+            pixels.withUnsafeMutableBufferPointer { target in
+                for row in 0..<region.height {
+                    let from = ((region.y + row) * image.width + region.x) * 3
+                    for i in 0..<rowBytes { target[row * rowBytes + i] = source[from + i] }
+                }
+            }
+        }
+        return Image(width: region.width, height: region.height, pixels: pixels)
+    }
+
     private struct Located: Sendable {
         let source: PhotoDescription.Source
         let facesFound: Int
@@ -95,11 +110,16 @@ public struct PhotoDescriber: Sendable {
     }
 
     private func locate(in image: Image, context: ComputeContext) -> Located? {
-        let found = recognizer.detector.detect(in: image, upsample: choice.upsample, context: context)
+        let region = choice.detectionRegion(width: image.width, height: image.height)
+        let scanned = region.width == image.width && region.height == image.height ? image : Self.crop(image, region)
+        let found = recognizer.detector.detect(in: scanned, upsample: choice.upsample, context: context).map { detection in
+            BoundingBox(x: detection.box.x + Double(region.x), y: detection.box.y + Double(region.y),
+                        width: detection.box.width, height: detection.box.height)
+        }
         let box: BoundingBox
         let source: PhotoDescription.Source
-        if let index = FaceChoice.nearestCentre(found.map(\.box), width: image.width, height: image.height) {
-            box = found[index].box
+        if let index = FaceChoice.nearestCentre(found, width: image.width, height: image.height) {
+            box = found[index]
             source = .detected
         } else if choice.fallsBackToCentre, image.width > 0, image.height > 0 {
             box = FaceChoice.fallbackBox(width: image.width, height: image.height)

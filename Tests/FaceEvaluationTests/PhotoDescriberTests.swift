@@ -25,6 +25,26 @@ import Testing
         #expect(FaceChoice.fallbackBox(width: 500, height: 250) == BoundingBox(x: 192.5, y: 67.5, width: 115, height: 115))
     }
 
+    @Test func lfwScansTheCentralFourFifths() {
+        #expect(FaceChoice.lfw.detectionRegion(width: 250, height: 250) == (25, 25, 200, 200))
+        #expect(FaceChoice().detectionRegion(width: 250, height: 300) == (0, 0, 250, 300))
+        #expect(FaceChoice.lfw.detectionRegion(width: 400, height: 250) == (100, 25, 200, 200))
+        let image = Image(width: 4, height: 3, pixels: Array(0..<36))
+        #expect(PhotoDescriber.crop(image, (1, 1, 2, 2)).pixels == [15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32])
+    }
+
+    /// Scanning LFW's central 200×200 finds the face at the same place as scanning the whole photo.
+    @Test func centralRegionFindsTheSameFace() throws {
+        let recognizer = try Self.recognizer.get()
+        let photo = try Self.lfwLikeObama()
+        let whole = PhotoDescriber(recognizer: recognizer, choice: FaceChoice()).describe([photo])[0]
+        let central = PhotoDescriber(recognizer: recognizer, choice: .lfw).describe([photo])[0]
+        #expect(central.source == .detected && whole.source == .detected)
+        #expect(abs(central.box.center.x - whole.box.center.x) <= 8 && abs(central.box.center.y - whole.box.center.y) <= 8,
+                "whole \(whole.box), central \(central.box)")
+        #expect(try #require(central.descriptor).euclideanDistance(to: try #require(whole.descriptor)) < 0.1)
+    }
+
     @Test func nearestCentreWinsOverLargest() {
         let boxes = [BoundingBox(x: 0, y: 0, width: 200, height: 200), BoundingBox(x: 100, y: 100, width: 50, height: 50)]
         #expect(FaceChoice.nearestCentre(boxes, width: 250, height: 250) == 1)
