@@ -92,7 +92,7 @@ public struct EvaluationReport: Sendable {
     private static func metrics(_ evaluation: PairEvaluation) -> [(String, ReportJSON.Value)] {
         let confusion = evaluation.confusion
         let folds: [ReportJSON.Value] = evaluation.crossValidation?.folds.map { fold in
-            .object([("fold", .integer(fold.index + 1)), ("threshold", .number(Double(fold.maxEuclideanDistance))),
+            .object([("fold", .integer(fold.index + 1)), ("threshold", ReportJSON.number(fold.maxEuclideanDistance)),
                      ("accuracy", .number(fold.accuracy)), ("pairs", .integer(fold.confusion.total))])
         } ?? []
         return [
@@ -102,7 +102,7 @@ public struct EvaluationReport: Sendable {
             ("eer", .number(evaluation.equalErrorRate)),
             ("tar_at_far_1e-3", .number(evaluation.trueAcceptRateAtFAR1e3)),
             ("tar_at_far_1e-2", .number(evaluation.trueAcceptRateAtFAR1e2)),
-            ("threshold", .number(Double(evaluation.threshold))),
+            ("threshold", ReportJSON.number(evaluation.threshold)),
             ("confusion_matrix", .object([
                 ("true_positives", .integer(confusion.truePositives)), ("false_negatives", .integer(confusion.falseNegatives)),
                 ("false_positives", .integer(confusion.falsePositives)), ("true_negatives", .integer(confusion.trueNegatives)),
@@ -110,7 +110,7 @@ public struct EvaluationReport: Sendable {
             ("precision", .number(confusion.precision)),
             ("recall", .number(confusion.recall)),
             ("f1", .number(confusion.f1)),
-            ("best_threshold", .number(Double(evaluation.bestThreshold.maxEuclideanDistance))),
+            ("best_threshold", ReportJSON.number(evaluation.bestThreshold.maxEuclideanDistance)),
             ("best_accuracy", .number(evaluation.bestThreshold.accuracy)),
             ("folds", .array(folds)),
         ]

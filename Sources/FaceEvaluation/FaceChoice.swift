@@ -10,8 +10,9 @@ import FaceCore
 /// 3. If none is found, use the **centred fallback box**: a square whose side is
 ///    ``fallbackSideFraction`` (46%) of the photo's shorter side, centred on the photo. On a 250×250 LFW
 ///    photo that is the box (67.5, 67.5) 115×115 — the size and place of the boxes the detector
-///    gives for LFW-like photos (faces cropped as LFW crops them and scaled to 250×250 came out at
-///    115×115 with centres within 12 pixels of the photo centre, detected at 96, 115 or 138 pixels).
+///    gives for LFW-like photos: on 189 photos whose faces were cropped as LFW crops them (face box
+///    × 2.1–2.4) and scaled to 250×250, 131 of 190 boxes were 115×115 and most others 96×96, with
+///    centres at a median (128.5, 123) and none more than 23 pixels from the photo centre.
 /// 4. Find the 5 landmarks inside that box and cut the aligned chip from them, as for a detected face.
 public struct FaceChoice: Hashable, Sendable {
     /// The side of the centred fallback box, as a fraction of the photo's shorter side.

@@ -10,6 +10,9 @@ enum ReportJSON {
         case null
     }
 
+    /// A Float as the shortest decimal that reads back as it (0.6, not 0.6000000238418579).
+    static func number(_ value: Float) -> Value { .number(Double("\(value)") ?? Double(value)) }
+
     static func render(_ value: Value, indent: String? = nil) -> String {
         var text = ""
         write(value, into: &text, indent: indent, depth: 0)

@@ -176,7 +176,7 @@ import Testing
         let object = try Self.object(output)
         print("facekit eval pairs deepface/pairs.csv: \(output.standardOutput)")
         #expect(object["pairs"] as? Int == 300 && object["same_pairs"] as? Int == 38)
-        #expect(object["threshold"] as? Double == Double(Float(0.6)))
+        #expect(object["threshold"] as? Double == 0.6)
         let plain = try #require(object["without_flip"] as? [String: Any])
         #expect(try #require(plain["accuracy_mean"] as? Double) >= 0.9966)
         #expect(try #require(object["accuracy_mean"] as? Double) >= 0.9966)
