@@ -36,7 +36,7 @@ public enum SVGPlot {
                          xTicks: (lowestDecade...0).map { (Double($0), $0 == 0 ? "1" : "1e\($0)") },
                          yTicks: stride(from: 0.0, through: 1.0, by: 0.2).map { ($0, String(format: "%.1f", $0)) })
         for far in [-3.0, -2.0] where far >= Double(lowestDecade) {
-            svg += plot.verticalLine(at: far, colour: "#999999", dashed: true, label: "FAR 1e\(Int(far))", labelAtTop: true)
+            svg += plot.verticalLine(at: far, colour: "#999999", dashed: true, label: "FAR 1e\(Int(far))", labelOnLeft: true)
         }
         for (index, item) in series.enumerated() {
             let colour = colours[index % colours.count]
@@ -166,11 +166,15 @@ public enum SVGPlot {
             return "<rect x=\"\(format(x(start)))\" y=\"\(format(top))\" width=\"\(format(x(end) - x(start)))\" height=\"\(format(base - top))\" fill=\"\(colour)\" fill-opacity=\"0.5\"/>\n"
         }
 
-        func verticalLine(at value: Double, colour: String, dashed: Bool, label: String, labelAtTop: Bool = false) -> String {
+        /// A vertical line labelled near its foot: to its right, or with `labelOnLeft` to its left (clear
+        /// of a legend in the bottom right) unless it stands at the plot's left edge.
+        func verticalLine(at value: Double, colour: String, dashed: Bool, label: String, labelOnLeft: Bool = false) -> String {
             let position = format(x(value))
             let dash = dashed ? " stroke-dasharray=\"4 3\"" : ""
+            let onLeft = labelOnLeft && x(value) - left > 60
+            let labelX = onLeft ? x(value) - 4 : x(value) + 4
             return "<line x1=\"\(position)\" y1=\"\(format(top))\" x2=\"\(position)\" y2=\"\(format(height - bottom))\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(dash)/>\n"
-                + "<text x=\"\(format(x(value) + 4))\" y=\"\(format(labelAtTop ? top + 14 : height - bottom - 6))\" fill=\"\(colour)\">\(escaped(label))</text>\n"
+                + "<text x=\"\(format(labelX))\" y=\"\(format(height - bottom - 6))\" fill=\"\(colour)\"\(onLeft ? " text-anchor=\"end\"" : "")>\(escaped(label))</text>\n"
         }
     }
 }
