@@ -31,8 +31,9 @@ enum CalibrateCommand {
         run: run)
 
     static func run(_ arguments: [String]) throws(CommandLineError) -> ExitCode {
-        let options = try Arguments(arguments, valueOptions: EvalCommand.sharedValueOptions.union(["far"]),
-                                    flagOptions: EvalCommand.sharedFlagOptions)
+        let options = try Arguments(
+            arguments, valueOptions: EvalCommand.sharedValueOptions.union(["far"]),
+            flagOptions: EvalCommand.sharedFlagOptions)
         guard options.positional.isEmpty else { throw .usage("unexpected argument '\(options.positional[0])'") }
         var far = 1e-3
         if let text = options.value("far") {
@@ -45,23 +46,31 @@ enum CalibrateCommand {
         let described = try EvalCommand.describe(list, options)
         let pairs = described.run.scoredPairs(list.pairs, flip: options.has("flip"))
         guard let calibration = FARCalibration(pairs, targetFalseAcceptRate: far) else {
-            throw CommandLineError(.unreadableInput, "\(list.source) has no different-person pair; a false accept rate needs some")
+            throw CommandLineError(
+                .unreadableInput, "\(list.source) has no different-person pair; a false accept rate needs some")
         }
         if options.has("json") {
-            print("{\"far_target\": \(far), \"threshold\": \(calibration.maxEuclideanDistance), "
-                + "\"false_accepts\": \(calibration.falseAccepts), \"measured_far\": \(calibration.measuredFalseAcceptRate), "
-                + "\"tar\": \(calibration.trueAcceptRate), \"different_pairs\": \(calibration.differentPersonCount), "
-                + "\"same_pairs\": \(calibration.samePersonCount), \"different_pairs_needed\": \(calibration.differentPairsNeeded), "
-                + "\"supported\": \(calibration.isSupported)}")
+            print(
+                "{\"far_target\": \(far), \"threshold\": \(calibration.maxEuclideanDistance), "
+                    + "\"false_accepts\": \(calibration.falseAccepts), \"measured_far\": \(calibration.measuredFalseAcceptRate), "
+                    + "\"tar\": \(calibration.trueAcceptRate), \"different_pairs\": \(calibration.differentPersonCount), "
+                    + "\"same_pairs\": \(calibration.samePersonCount), \"different_pairs_needed\": \(calibration.differentPairsNeeded), "
+                    + "\"supported\": \(calibration.isSupported)}")
             return .success
         }
         let threshold = String(format: "%.4f", calibration.maxEuclideanDistance)
         print("Recommended threshold for FAR \(far): \(threshold) (same person when the distance is below it)")
-        print("  on these pairs: \(calibration.falseAccepts) of \(calibration.differentPersonCount) different-person pairs accepted (FAR \(String(format: "%.4g", calibration.measuredFalseAcceptRate))), \(String(format: "%.2f", calibration.trueAcceptRate * 100))% of \(calibration.samePersonCount) same-person pairs accepted")
+        print(
+            "  on these pairs: \(calibration.falseAccepts) of \(calibration.differentPersonCount) different-person pairs accepted (FAR \(String(format: "%.4g", calibration.measuredFalseAcceptRate))), \(String(format: "%.2f", calibration.trueAcceptRate * 100))% of \(calibration.samePersonCount) same-person pairs accepted"
+        )
         if calibration.isSupported {
-            print("  the estimate rests on \(calibration.differentPersonCount) different-person pairs, enough for FAR \(far) (at least \(calibration.differentPairsNeeded) are needed)")
+            print(
+                "  the estimate rests on \(calibration.differentPersonCount) different-person pairs, enough for FAR \(far) (at least \(calibration.differentPairsNeeded) are needed)"
+            )
         } else {
-            print("  the estimate rests on only \(calibration.differentPersonCount) different-person pairs: FAR \(far) needs at least \(calibration.differentPairsNeeded) to be measured; with none accepted the real rate is only known to be below \(String(format: "%.2g", calibration.ruleOfThreeBound)) (95%). Label more different-person pairs.")
+            print(
+                "  the estimate rests on only \(calibration.differentPersonCount) different-person pairs: FAR \(far) needs at least \(calibration.differentPairsNeeded) to be measured; with none accepted the real rate is only known to be below \(String(format: "%.2g", calibration.ruleOfThreeBound)) (95%). Label more different-person pairs."
+            )
         }
         return .success
     }

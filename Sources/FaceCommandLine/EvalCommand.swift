@@ -59,9 +59,10 @@ enum EvalCommand {
         guard let mode = arguments.first, !mode.hasPrefix("--") else {
             throw .usage("say what to evaluate: 'facekit eval lfw …' or 'facekit eval pairs …'")
         }
-        let options = try Arguments(Array(arguments.dropFirst()),
-                                    valueOptions: sharedValueOptions.union(["out", "threshold", "folds"]),
-                                    flagOptions: sharedFlagOptions)
+        let options = try Arguments(
+            Array(arguments.dropFirst()),
+            valueOptions: sharedValueOptions.union(["out", "threshold", "folds"]),
+            flagOptions: sharedFlagOptions)
         guard options.positional.isEmpty else { throw .usage("unexpected argument '\(options.positional[0])'") }
         let threshold = try positiveNumber(options, "threshold") ?? Float(Descriptor.sameIdentityMaxEuclideanDistance)
         let folds = options.value("folds") == nil ? nil : try options.integer("folds", in: 2...100, default: 10)
@@ -72,7 +73,9 @@ enum EvalCommand {
                 throw .usage("--threshold and --folds are for 'eval pairs'; LFW's protocol fixes its ten folds")
             }
             guard let root = options.value("root") else { throw .usage("give the LFW photo folder with --root DIR") }
-            guard let pairs = options.value("pairs") else { throw .usage("give LFW's pairs file with --pairs pairs.txt") }
+            guard let pairs = options.value("pairs") else {
+                throw .usage("give LFW's pairs file with --pairs pairs.txt")
+            }
             list = try mapped { () throws(FaceEvaluationError) in try PairList.lfw(contentsOf: pairs, root: root) }
         case "pairs":
             list = try loadPairs(options, format: .csv)
@@ -83,8 +86,12 @@ enum EvalCommand {
         let described = try describe(list, options, lfw: mode == "lfw")
         let foldCount = mode == "lfw" ? list.foldCount : folds
         let flip = options.has("flip")
-        let headline = try evaluate(described.run.scoredPairs(list.pairs, flip: flip), foldCount: foldCount, threshold: threshold)
-        let plain = flip ? try evaluate(described.run.scoredPairs(list.pairs, flip: false), foldCount: foldCount, threshold: threshold) : nil
+        let headline = try evaluate(
+            described.run.scoredPairs(list.pairs, flip: flip), foldCount: foldCount, threshold: threshold)
+        let plain =
+            flip
+            ? try evaluate(
+                described.run.scoredPairs(list.pairs, flip: false), foldCount: foldCount, threshold: threshold) : nil
         let report = EvaluationReport(
             title: mode == "lfw" ? "LFW View 2" : "Labelled pairs", pairSource: list.source, choice: described.choice,
             flip: flip, evaluation: headline, withoutFlip: plain, run: EvaluationReport.RunFacts(described.run))
@@ -146,30 +153,41 @@ enum EvalCommand {
                 }
             }
             let settings = "models=\(modelHashes.joined(separator: ","));\(choice.cacheTag);mirror=\(mirrors)"
-            cache = DescriptorCache(directory: options.value("cache") ?? DescriptorCache.defaultDirectory(), settingsKey: settings)
+            cache = DescriptorCache(
+                directory: options.value("cache") ?? DescriptorCache.defaultDirectory(), settingsKey: settings)
         }
         let photos = list.photos
         let progress = options.has("quiet") ? nil : ProgressReporter(total: photos.count)
         let run = try mapped { () throws(FaceEvaluationError) in
-            try EvaluationRun(photos: photos, makeDescriber: { () throws(FacePipelineError) in
-                PhotoDescriber(recognizer: try FaceRecognizer(models: models, threads: threads), choice: choice, mirrors: mirrors)
-            }, cache: cache, progress: progress)
+            try EvaluationRun(
+                photos: photos,
+                makeDescriber: { () throws(FacePipelineError) in
+                    PhotoDescriber(
+                        recognizer: try FaceRecognizer(models: models, threads: threads), choice: choice,
+                        mirrors: mirrors)
+                }, cache: cache, progress: progress)
         }
         let cacheNote = cache.map { ", \(run.cacheHits) from the cache \($0.path)" } ?? ""
         progress?.finish(note: cacheNote)
         return (run, choice)
     }
 
-    static func evaluate(_ pairs: [ScoredPair], foldCount: Int?, threshold: Float) throws(CommandLineError) -> PairEvaluation {
+    static func evaluate(_ pairs: [ScoredPair], foldCount: Int?, threshold: Float) throws(CommandLineError)
+        -> PairEvaluation
+    {
         let same = pairs.filter(\.isSamePerson).count
         guard same > 0, same < pairs.count else {
-            throw CommandLineError(.unreadableInput, "the pairs need both same-person and different-person pairs (\(same) same of \(pairs.count))")
+            throw CommandLineError(
+                .unreadableInput,
+                "the pairs need both same-person and different-person pairs (\(same) same of \(pairs.count))")
         }
         guard let foldCount else { return PairEvaluation(pairs, maxEuclideanDistance: threshold) }
         guard foldCount >= 2 else {
-            throw CommandLineError(.unreadableInput, "cross-validation needs at least 2 folds; the pairs file has \(foldCount)")
+            throw CommandLineError(
+                .unreadableInput, "cross-validation needs at least 2 folds; the pairs file has \(foldCount)")
         }
-        let folded = pairs.allSatisfy { $0.fold != nil } ? pairs : CrossValidation.stratified(pairs, foldCount: foldCount)
+        let folded =
+            pairs.allSatisfy { $0.fold != nil } ? pairs : CrossValidation.stratified(pairs, foldCount: foldCount)
         return PairEvaluation(crossValidating: folded, foldCount: foldCount)
     }
 

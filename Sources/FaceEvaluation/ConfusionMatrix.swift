@@ -48,10 +48,11 @@ public struct ConfusionMatrix: Hashable, Sendable {
 
     /// Adds another matrix's counts (to total the folds of a cross-validation).
     public static func + (lhs: ConfusionMatrix, rhs: ConfusionMatrix) -> ConfusionMatrix {
-        ConfusionMatrix(truePositives: lhs.truePositives + rhs.truePositives,
-                        falseNegatives: lhs.falseNegatives + rhs.falseNegatives,
-                        falsePositives: lhs.falsePositives + rhs.falsePositives,
-                        trueNegatives: lhs.trueNegatives + rhs.trueNegatives)
+        ConfusionMatrix(
+            truePositives: lhs.truePositives + rhs.truePositives,
+            falseNegatives: lhs.falseNegatives + rhs.falseNegatives,
+            falsePositives: lhs.falsePositives + rhs.falsePositives,
+            trueNegatives: lhs.trueNegatives + rhs.trueNegatives)
     }
 
     private func ratio(_ part: Int, _ whole: Int) -> Double { whole > 0 ? Double(part) / Double(whole) : 0 }

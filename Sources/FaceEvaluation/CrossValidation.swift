@@ -29,8 +29,9 @@ public struct CrossValidation: Sendable {
         folds = (0..<foldCount).map { index in
             let training = byFold.enumerated().filter { $0.offset != index }.flatMap(\.element)
             let threshold = ThresholdSelection.bestAccuracy(training).maxEuclideanDistance
-            return Fold(index: index, maxEuclideanDistance: threshold,
-                        confusion: ConfusionMatrix(byFold[index], maxEuclideanDistance: threshold))
+            return Fold(
+                index: index, maxEuclideanDistance: threshold,
+                confusion: ConfusionMatrix(byFold[index], maxEuclideanDistance: threshold))
         }
     }
 

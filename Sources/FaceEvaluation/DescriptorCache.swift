@@ -27,7 +27,8 @@ public final class DescriptorCache: @unchecked Sendable {
 
     /// The cache directory: `FACEKIT_CACHE`, else `$FACEKIT_HOME/cache`, else `$XDG_CACHE_HOME/facekit`
     /// or `~/.cache/facekit`.
-    public static func defaultDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String
+    {
         if let cache = environment["FACEKIT_CACHE"], !cache.isEmpty { return cache }
         if let home = environment["FACEKIT_HOME"], !home.isEmpty { return home + "/cache" }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/facekit" }
@@ -84,7 +85,8 @@ public final class DescriptorCache: @unchecked Sendable {
     private func load() {
         let header = Self.fileMagic + Self.littleEndian(Self.version)
         guard let data = FileManager.default.contents(atPath: path), data.count >= header.count,
-              [UInt8](data.prefix(header.count)) == header else {
+            [UInt8](data.prefix(header.count)) == header
+        else {
             // Missing, or not a cache this version wrote: start afresh.
             _ = FileManager.default.createFile(atPath: path, contents: Data(header))
             return
@@ -140,7 +142,8 @@ public final class DescriptorCache: @unchecked Sendable {
         offset += 4
         var box: [Double] = []
         for _ in 0..<4 {
-            box.append(Double(bitPattern: UInt64(readUInt32(bytes, offset)) | UInt64(readUInt32(bytes, offset + 4)) << 32))
+            box.append(
+                Double(bitPattern: UInt64(readUInt32(bytes, offset)) | UInt64(readUInt32(bytes, offset + 4)) << 32))
             offset += 8
         }
         let dimension = Int(UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8)
@@ -167,7 +170,8 @@ public final class DescriptorCache: @unchecked Sendable {
     }
 
     private static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(
+            bytes[offset + 3]) << 24
     }
 
     private static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt32 {

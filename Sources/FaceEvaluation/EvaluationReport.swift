@@ -31,8 +31,9 @@ public struct EvaluationReport: Sendable {
         /// The facts of a finished run.
         public init(_ run: EvaluationRun) {
             let counts = run.faceCounts
-            self.init(photoCount: run.photoCount, cacheHits: run.cacheHits, seconds: run.seconds,
-                      noFace: counts.noFace, fallback: counts.fallback, multipleFaces: counts.multipleFaces)
+            self.init(
+                photoCount: run.photoCount, cacheHits: run.cacheHits, seconds: run.seconds,
+                noFace: counts.noFace, fallback: counts.fallback, multipleFaces: counts.multipleFaces)
         }
     }
 
@@ -52,8 +53,10 @@ public struct EvaluationReport: Sendable {
     public var run: RunFacts
 
     /// Creates a report.
-    public init(title: String, pairSource: String, choice: FaceChoice, flip: Bool, evaluation: PairEvaluation,
-                withoutFlip: PairEvaluation? = nil, run: RunFacts) {
+    public init(
+        title: String, pairSource: String, choice: FaceChoice, flip: Bool, evaluation: PairEvaluation,
+        withoutFlip: PairEvaluation? = nil, run: RunFacts
+    ) {
         self.title = title
         self.pairSource = pairSource
         self.choice = choice
@@ -64,7 +67,9 @@ public struct EvaluationReport: Sendable {
     }
 
     /// The file names ``write(to:)`` creates.
-    public static let fileNames = (markdown: "report.md", json: "report.json", roc: "roc.svg", histograms: "distances.svg")
+    public static let fileNames = (
+        markdown: "report.md", json: "report.json", roc: "roc.svg", histograms: "distances.svg"
+    )
 
     // MARK: - JSON
 
@@ -74,7 +79,8 @@ public struct EvaluationReport: Sendable {
         members.append(("no_face", .integer(run.noFace)))
         members.append(("fallback", .integer(run.fallback)))
         members.append(("multi_face", .integer(run.multipleFaces)))
-        members.append(("protocol", .string(evaluation.crossValidation == nil ? "fixed_threshold" : "cross_validation")))
+        members.append(
+            ("protocol", .string(evaluation.crossValidation == nil ? "fixed_threshold" : "cross_validation")))
         members.append(("pairs", .integer(evaluation.pairs.count)))
         members.append(("same_pairs", .integer(evaluation.roc.samePersonCount)))
         members.append(("different_pairs", .integer(evaluation.roc.differentPersonCount)))
@@ -91,10 +97,13 @@ public struct EvaluationReport: Sendable {
 
     private static func metrics(_ evaluation: PairEvaluation) -> [(String, ReportJSON.Value)] {
         let confusion = evaluation.confusion
-        let folds: [ReportJSON.Value] = evaluation.crossValidation?.folds.map { fold in
-            .object([("fold", .integer(fold.index + 1)), ("threshold", ReportJSON.number(fold.maxEuclideanDistance)),
-                     ("accuracy", .number(fold.accuracy)), ("pairs", .integer(fold.confusion.total))])
-        } ?? []
+        let folds: [ReportJSON.Value] =
+            evaluation.crossValidation?.folds.map { fold in
+                .object([
+                    ("fold", .integer(fold.index + 1)), ("threshold", ReportJSON.number(fold.maxEuclideanDistance)),
+                    ("accuracy", .number(fold.accuracy)), ("pairs", .integer(fold.confusion.total)),
+                ])
+            } ?? []
         return [
             ("accuracy_mean", .number(evaluation.accuracy)),
             ("accuracy_std", .number(evaluation.accuracyStandardDeviation)),
@@ -103,10 +112,15 @@ public struct EvaluationReport: Sendable {
             ("tar_at_far_1e-3", .number(evaluation.trueAcceptRateAtFAR1e3)),
             ("tar_at_far_1e-2", .number(evaluation.trueAcceptRateAtFAR1e2)),
             ("threshold", ReportJSON.number(evaluation.threshold)),
-            ("confusion_matrix", .object([
-                ("true_positives", .integer(confusion.truePositives)), ("false_negatives", .integer(confusion.falseNegatives)),
-                ("false_positives", .integer(confusion.falsePositives)), ("true_negatives", .integer(confusion.trueNegatives)),
-            ])),
+            (
+                "confusion_matrix",
+                .object([
+                    ("true_positives", .integer(confusion.truePositives)),
+                    ("false_negatives", .integer(confusion.falseNegatives)),
+                    ("false_positives", .integer(confusion.falsePositives)),
+                    ("true_negatives", .integer(confusion.trueNegatives)),
+                ])
+            ),
             ("precision", .number(confusion.precision)),
             ("recall", .number(confusion.recall)),
             ("f1", .number(confusion.f1)),
@@ -120,18 +134,26 @@ public struct EvaluationReport: Sendable {
 
     /// The terminal summary.
     public func summary() -> String {
-        var lines = ["\(title): \(evaluation.pairs.count) pairs (\(evaluation.roc.samePersonCount) same, \(evaluation.roc.differentPersonCount) different), \(run.photoCount) photos"]
+        var lines = [
+            "\(title): \(evaluation.pairs.count) pairs (\(evaluation.roc.samePersonCount) same, \(evaluation.roc.differentPersonCount) different), \(run.photoCount) photos"
+        ]
         lines.append(contentsOf: figureLines(evaluation, label: flip ? "with flip" : nil))
         if let withoutFlip {
             lines.append(contentsOf: figureLines(withoutFlip, label: "without flip"))
             let gain = (evaluation.accuracy - withoutFlip.accuracy) * 100
-            lines.append("  flip changes accuracy by \(Self.signed(gain)) points and AUC by \(Self.signed((evaluation.areaUnderCurve - withoutFlip.areaUnderCurve) * 100)) points")
+            lines.append(
+                "  flip changes accuracy by \(Self.signed(gain)) points and AUC by \(Self.signed((evaluation.areaUnderCurve - withoutFlip.areaUnderCurve) * 100)) points"
+            )
         }
         if let validation = evaluation.crossValidation {
-            lines.append("  folds: " + validation.folds.map { "\($0.index + 1): \(Self.percent($0.accuracy))" }.joined(separator: "  "))
+            lines.append(
+                "  folds: "
+                    + validation.folds.map { "\($0.index + 1): \(Self.percent($0.accuracy))" }.joined(separator: "  "))
         }
         lines.append("  faces: \(facesSentence())")
-        lines.append("  photos: \(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s), \(run.cacheHits) from the cache")
+        lines.append(
+            "  photos: \(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s), \(run.cacheHits) from the cache"
+        )
         return lines.joined(separator: "\n")
     }
 
@@ -140,7 +162,8 @@ public struct EvaluationReport: Sendable {
     private func figureLines(_ evaluation: PairEvaluation, label: String?) -> [String] {
         let heading = label.map { " (\($0))" } ?? ""
         let confusion = evaluation.confusion
-        let accuracy = evaluation.crossValidation == nil
+        let accuracy =
+            evaluation.crossValidation == nil
             ? "accuracy \(Self.percent(evaluation.accuracy)) at threshold \(Self.fixed(Double(evaluation.threshold), 4))"
             : "accuracy \(Self.percent(evaluation.accuracy)) ± \(Self.percent(evaluation.accuracyStandardDeviation)) over \(evaluation.crossValidation!.folds.count) folds (mean threshold \(Self.fixed(Double(evaluation.threshold), 4)))"
         return [
@@ -151,10 +174,12 @@ public struct EvaluationReport: Sendable {
     }
 
     private func facesSentence() -> String {
-        let fallbackNote = choice.fallsBackToCentre
+        let fallbackNote =
+            choice.fallsBackToCentre
             ? "described from the centred fallback box (side \(Int(FaceChoice.fallbackSideFraction * 100))% of the shorter side)"
             : "left without a descriptor (their pairs are rejected)"
-        return "\(run.noFace) photos had no detected face, \(run.fallback) of them \(fallbackNote); \(run.multipleFaces) had several faces (the one nearest the centre was used)"
+        return
+            "\(run.noFace) photos had no detected face, \(run.fallback) of them \(fallbackNote); \(run.multipleFaces) had several faces (the one nearest the centre was used)"
     }
 
     // MARK: - Markdown
@@ -162,13 +187,17 @@ public struct EvaluationReport: Sendable {
     /// `report.md`: the figures, the per-fold table, the confusion matrix, face handling and the plots.
     public func markdown() -> String {
         var text = "# \(title)\n\n"
-        text += "Pairs: `\(pairSource)` — \(evaluation.pairs.count) pairs (\(evaluation.roc.samePersonCount) same person, \(evaluation.roc.differentPersonCount) different), \(run.photoCount) distinct photos.\n\n"
+        text +=
+            "Pairs: `\(pairSource)` — \(evaluation.pairs.count) pairs (\(evaluation.roc.samePersonCount) same person, \(evaluation.roc.differentPersonCount) different), \(run.photoCount) distinct photos.\n\n"
         if let validation = evaluation.crossValidation {
-            text += "Protocol: \(validation.folds.count)-fold cross-validation. For each fold the threshold maximising accuracy on the other folds (a midpoint between sorted distances) scores that fold; accuracy is the mean ± standard deviation over folds, and the confusion matrix adds up the folds' decisions at their own thresholds.\n\n"
+            text +=
+                "Protocol: \(validation.folds.count)-fold cross-validation. For each fold the threshold maximising accuracy on the other folds (a midpoint between sorted distances) scores that fold; accuracy is the mean ± standard deviation over folds, and the confusion matrix adds up the folds' decisions at their own thresholds.\n\n"
         } else {
-            text += "Protocol: every pair decided at a fixed threshold of \(Self.fixed(Double(evaluation.threshold), 4)) (same person when the Euclidean distance is below it).\n\n"
+            text +=
+                "Protocol: every pair decided at a fixed threshold of \(Self.fixed(Double(evaluation.threshold), 4)) (same person when the Euclidean distance is below it).\n\n"
         }
-        text += "| | accuracy | AUC | EER | TAR @ FAR 1e-3 | TAR @ FAR 1e-2 | threshold |\n|---|---|---|---|---|---|---|\n"
+        text +=
+            "| | accuracy | AUC | EER | TAR @ FAR 1e-3 | TAR @ FAR 1e-2 | threshold |\n|---|---|---|---|---|---|---|\n"
         text += tableRow(flip ? "with flip" : "descriptors", evaluation)
         if let withoutFlip { text += tableRow("without flip", withoutFlip) }
         text += "\n"
@@ -176,27 +205,34 @@ public struct EvaluationReport: Sendable {
         text += "## At the threshold\n\n| | called same | called different |\n|---|---|---|\n"
         text += "| same person | \(confusion.truePositives) | \(confusion.falseNegatives) |\n"
         text += "| different people | \(confusion.falsePositives) | \(confusion.trueNegatives) |\n\n"
-        text += "Precision \(Self.fixed(confusion.precision, 4)), recall \(Self.fixed(confusion.recall, 4)), F1 \(Self.fixed(confusion.f1, 4)).\n"
-        text += "The best single threshold on all pairs at once is \(Self.fixed(Double(evaluation.bestThreshold.maxEuclideanDistance), 4)) (accuracy \(Self.percent(evaluation.bestThreshold.accuracy)); optimistic, as it is chosen on the pairs it scores).\n\n"
+        text +=
+            "Precision \(Self.fixed(confusion.precision, 4)), recall \(Self.fixed(confusion.recall, 4)), F1 \(Self.fixed(confusion.f1, 4)).\n"
+        text +=
+            "The best single threshold on all pairs at once is \(Self.fixed(Double(evaluation.bestThreshold.maxEuclideanDistance), 4)) (accuracy \(Self.percent(evaluation.bestThreshold.accuracy)); optimistic, as it is chosen on the pairs it scores).\n\n"
         if let validation = evaluation.crossValidation {
             text += "## Folds\n\n| fold | threshold | accuracy | pairs |\n|---|---|---|---|\n"
             for fold in validation.folds {
-                text += "| \(fold.index + 1) | \(Self.fixed(Double(fold.maxEuclideanDistance), 4)) | \(Self.percent(fold.accuracy)) | \(fold.confusion.total) |\n"
+                text +=
+                    "| \(fold.index + 1) | \(Self.fixed(Double(fold.maxEuclideanDistance), 4)) | \(Self.percent(fold.accuracy)) | \(fold.confusion.total) |\n"
             }
             text += "\n"
         }
         text += "## Faces\n\n"
-        text += "Each photo's face: the detector's (upsample \(choice.upsample)) face nearest the photo's centre. \(facesSentence().prefix(1).uppercased() + facesSentence().dropFirst()).\n\n"
-        text += "Photos: \(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s), \(run.cacheHits) from the descriptor cache.\n\n"
+        text +=
+            "Each photo's face: the detector's (upsample \(choice.upsample)) face nearest the photo's centre. \(facesSentence().prefix(1).uppercased() + facesSentence().dropFirst()).\n\n"
+        text +=
+            "Photos: \(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s), \(run.cacheHits) from the descriptor cache.\n\n"
         text += "## Plots\n\n![ROC](\(Self.fileNames.roc))\n\n![Distances](\(Self.fileNames.histograms))\n"
         return text
     }
 
     private func tableRow(_ label: String, _ evaluation: PairEvaluation) -> String {
-        let accuracy = evaluation.crossValidation == nil
+        let accuracy =
+            evaluation.crossValidation == nil
             ? Self.percent(evaluation.accuracy)
             : "\(Self.percent(evaluation.accuracy)) ± \(Self.percent(evaluation.accuracyStandardDeviation))"
-        return "| \(label) | \(accuracy) | \(Self.fixed(evaluation.areaUnderCurve, 5)) | \(Self.percent(evaluation.equalErrorRate)) | \(Self.percent(evaluation.trueAcceptRateAtFAR1e3)) | \(Self.percent(evaluation.trueAcceptRateAtFAR1e2)) | \(Self.fixed(Double(evaluation.threshold), 4)) |\n"
+        return
+            "| \(label) | \(accuracy) | \(Self.fixed(evaluation.areaUnderCurve, 5)) | \(Self.percent(evaluation.equalErrorRate)) | \(Self.percent(evaluation.trueAcceptRateAtFAR1e3)) | \(Self.percent(evaluation.trueAcceptRateAtFAR1e2)) | \(Self.fixed(Double(evaluation.threshold), 4)) |\n"
     }
 
     // MARK: - Files
@@ -209,8 +245,12 @@ public struct EvaluationReport: Sendable {
             (Self.fileNames.markdown, markdown()),
             (Self.fileNames.json, json(indented: true) + "\n"),
             (Self.fileNames.roc, SVGPlot.roc(series, title: "\(title): ROC")),
-            (Self.fileNames.histograms, SVGPlot.histograms(evaluation.pairs, threshold: evaluation.threshold,
-                                                           title: "\(title): distances")),
+            (
+                Self.fileNames.histograms,
+                SVGPlot.histograms(
+                    evaluation.pairs, threshold: evaluation.threshold,
+                    title: "\(title): distances")
+            ),
         ]
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -218,7 +258,9 @@ public struct EvaluationReport: Sendable {
                 try Data(contents.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
             }
         } catch {
-            throw FaceEvaluationError(.unwritableReport, "cannot write the report into \(directory): \(error.localizedDescription)", underlying: error)
+            throw FaceEvaluationError(
+                .unwritableReport, "cannot write the report into \(directory): \(error.localizedDescription)",
+                underlying: error)
         }
     }
 

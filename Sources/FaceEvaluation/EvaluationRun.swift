@@ -30,8 +30,10 @@ public struct EvaluationRun: Sendable {
     ///   - cache: where descriptions are looked up and stored; `nil` describes every photo afresh.
     ///   - progress: told as each photo is looked up or located.
     ///   - chunkSize: photos per chunk (their chips are described in one batch run).
-    public init(photos: [String], makeDescriber: () throws(FacePipelineError) -> PhotoDescriber,
-                cache: DescriptorCache?, progress: ProgressReporter? = nil, chunkSize: Int = 64)
+    public init(
+        photos: [String], makeDescriber: () throws(FacePipelineError) -> PhotoDescriber,
+        cache: DescriptorCache?, progress: ProgressReporter? = nil, chunkSize: Int = 64
+    )
         throws(FaceEvaluationError)
     {
         try Self.checkPresent(photos)
@@ -41,7 +43,8 @@ public struct EvaluationRun: Sendable {
         var hits = 0
         for start in stride(from: 0, to: photos.count, by: chunkSize) {
             let chunk = Array(photos[start..<min(photos.count, start + chunkSize)])
-            let read = try Self.readAndHash(chunk, threads: describer?.recognizer.context.threads ?? ComputeContext.availableCores)
+            let read = try Self.readAndHash(
+                chunk, threads: describer?.recognizer.context.threads ?? ComputeContext.availableCores)
             var misses: [Int] = []
             for (index, file) in read.enumerated() {
                 if let cached = cache?.description(forPhoto: file.sha256) {
@@ -61,7 +64,8 @@ public struct EvaluationRun: Sendable {
                     }
                 }
                 guard let describer else { break }
-                let images = try Self.decode(misses.map { (chunk[$0], read[$0].bytes) }, context: describer.recognizer.context)
+                let images = try Self.decode(
+                    misses.map { (chunk[$0], read[$0].bytes) }, context: describer.recognizer.context)
                 var report: (@Sendable () -> Void)?
                 if let progress { report = { progress.advance(by: 1) } }
                 let described = describer.describe(images, located: report)
@@ -108,7 +112,8 @@ public struct EvaluationRun: Sendable {
         guard missing.isEmpty else {
             let shown = missing.prefix(3).joined(separator: ", ")
             let more = missing.count > 3 ? " and \(missing.count - 3) more" : ""
-            throw FaceEvaluationError(.missingPhoto, "\(missing.count) of \(photos.count) photos are missing: \(shown)\(more)")
+            throw FaceEvaluationError(
+                .missingPhoto, "\(missing.count) of \(photos.count) photos are missing: \(shown)\(more)")
         }
     }
 

@@ -30,8 +30,9 @@ public struct FaceChoice: Hashable, Sendable {
 
     /// Creates a face choice.
     public init(upsample: Int = 0, fallsBackToCentre: Bool = true, detectionRegionFraction: Double = 1) {
-        precondition(detectionRegionFraction > 0 && detectionRegionFraction <= 1,
-                     "detectionRegionFraction must be in (0, 1], got \(detectionRegionFraction)")
+        precondition(
+            detectionRegionFraction > 0 && detectionRegionFraction <= 1,
+            "detectionRegionFraction must be in (0, 1], got \(detectionRegionFraction)")
         self.upsample = upsample
         self.fallsBackToCentre = fallsBackToCentre
         self.detectionRegionFraction = detectionRegionFraction
@@ -45,7 +46,8 @@ public struct FaceChoice: Hashable, Sendable {
     public func detectionRegion(width: Int, height: Int) -> (x: Int, y: Int, width: Int, height: Int) {
         guard detectionRegionFraction < 1 else { return (0, 0, width, height) }
         let side = Int((detectionRegionFraction * Double(min(width, height))).rounded())
-        let regionWidth = min(width, side), regionHeight = min(height, side)
+        let regionWidth = min(width, side)
+        let regionHeight = min(height, side)
         return ((width - regionWidth) / 2, (height - regionHeight) / 2, regionWidth, regionHeight)
     }
 
@@ -59,7 +61,8 @@ public struct FaceChoice: Hashable, Sendable {
     public static func nearestCentre(_ boxes: [BoundingBox], width: Int, height: Int) -> Int? {
         let centre = Point2D(x: Double(width - 1) / 2, y: Double(height - 1) / 2)
         func squaredDistance(_ box: BoundingBox) -> Double {
-            let dx = box.center.x - centre.x, dy = box.center.y - centre.y
+            let dx = box.center.x - centre.x
+            let dy = box.center.y - centre.y
             return dx * dx + dy * dy
         }
         return boxes.indices.min { squaredDistance(boxes[$0]) < squaredDistance(boxes[$1]) }

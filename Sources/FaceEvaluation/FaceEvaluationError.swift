@@ -5,7 +5,7 @@ public struct FaceEvaluationError: Error, CustomStringConvertible, CustomDebugSt
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case unreadableFile, malformedPairs, missingPhoto, unreadablePhoto, notEnoughPairs, unwritableReport,
-                 modelUnavailable
+                modelUnavailable
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -41,8 +41,10 @@ public struct FaceEvaluationError: Error, CustomStringConvertible, CustomDebugSt
     public let line: Int
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, underlying: (any Error)? = nil,
-                file: String = #fileID, line: Int = #line) {
+    public init(
+        _ code: Code, _ message: String, underlying: (any Error)? = nil,
+        file: String = #fileID, line: Int = #line
+    ) {
         self.code = code
         self.message = message
         self.underlying = underlying
@@ -52,6 +54,7 @@ public struct FaceEvaluationError: Error, CustomStringConvertible, CustomDebugSt
 
     public var description: String { message }
     public var debugDescription: String {
-        "\(code): \(message)" + (underlying.map { " (underlying: \(String(reflecting: $0)))" } ?? "") + " [\(file):\(line)]"
+        "\(code): \(message)" + (underlying.map { " (underlying: \(String(reflecting: $0)))" } ?? "")
+            + " [\(file):\(line)]"
     }
 }

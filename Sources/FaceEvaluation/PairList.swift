@@ -50,21 +50,29 @@ public struct PairList: Sendable {
     }
 
     /// Parses the text of LFW's `pairs.txt`; photos are looked up under `root`.
-    public static func lfw(text: String, root: String, source: String = "pairs.txt") throws(FaceEvaluationError) -> PairList {
+    public static func lfw(text: String, root: String, source: String = "pairs.txt") throws(FaceEvaluationError)
+        -> PairList
+    {
         let lines = numberedLines(text)
         guard let header = lines.first else {
-            throw FaceEvaluationError(.malformedPairs, "\(source) is empty; LFW's pairs.txt starts with a line like '10 300'")
+            throw FaceEvaluationError(
+                .malformedPairs, "\(source) is empty; LFW's pairs.txt starts with a line like '10 300'")
         }
         let headerFields = fields(header.text)
         guard headerFields.count == 2, let foldCount = Int(headerFields[0]), let perClass = Int(headerFields[1]),
-              foldCount >= 1, perClass >= 1 else {
-            throw malformed(source, header.number, "expected the header 'FOLDS PAIRS_PER_CLASS' (LFW: '10 300')", header.text)
+            foldCount >= 1, perClass >= 1
+        else {
+            throw malformed(
+                source, header.number, "expected the header 'FOLDS PAIRS_PER_CLASS' (LFW: '10 300')", header.text)
         }
         let body = lines.dropFirst()
         let expected = foldCount * 2 * perClass
         guard body.count == expected else {
             let last = body.last?.number ?? header.number
-            throw FaceEvaluationError(.malformedPairs, "\(source): the header '\(header.text)' promises \(foldCount) folds of \(perClass) same-person and \(perClass) different-person lines (\(expected) lines), but \(body.count) follow (last at line \(last))")
+            throw FaceEvaluationError(
+                .malformedPairs,
+                "\(source): the header '\(header.text)' promises \(foldCount) folds of \(perClass) same-person and \(perClass) different-person lines (\(expected) lines), but \(body.count) follow (last at line \(last))"
+            )
         }
         var pairs: [LabelledPair] = []
         pairs.reserveCapacity(expected)
@@ -74,16 +82,23 @@ public struct PairList: Sendable {
             let parts = fields(line.text)
             if isSame {
                 guard parts.count == 3, let i = photoNumber(parts[1]), let j = photoNumber(parts[2]) else {
-                    throw malformed(source, line.number, "expected a same-person line 'name i j' (fold \(fold + 1))", line.text)
+                    throw malformed(
+                        source, line.number, "expected a same-person line 'name i j' (fold \(fold + 1))", line.text)
                 }
-                pairs.append(LabelledPair(first: lfwPath(root, parts[0], i), second: lfwPath(root, parts[0], j),
-                                          isSamePerson: true, fold: fold))
+                pairs.append(
+                    LabelledPair(
+                        first: lfwPath(root, parts[0], i), second: lfwPath(root, parts[0], j),
+                        isSamePerson: true, fold: fold))
             } else {
                 guard parts.count == 4, let i = photoNumber(parts[1]), let j = photoNumber(parts[3]) else {
-                    throw malformed(source, line.number, "expected a different-person line 'name1 i name2 j' (fold \(fold + 1))", line.text)
+                    throw malformed(
+                        source, line.number, "expected a different-person line 'name1 i name2 j' (fold \(fold + 1))",
+                        line.text)
                 }
-                pairs.append(LabelledPair(first: lfwPath(root, parts[0], i), second: lfwPath(root, parts[2], j),
-                                          isSamePerson: false, fold: fold))
+                pairs.append(
+                    LabelledPair(
+                        first: lfwPath(root, parts[0], i), second: lfwPath(root, parts[2], j),
+                        isSamePerson: false, fold: fold))
             }
         }
         return PairList(pairs: pairs, foldCount: foldCount, source: source)
@@ -104,22 +119,28 @@ public struct PairList: Sendable {
     }
 
     /// Parses a CSV list (`img1,img2,same`); relative photo paths are under `root`.
-    public static func csv(text: String, root: String, source: String = "pairs.csv") throws(FaceEvaluationError) -> PairList {
+    public static func csv(text: String, root: String, source: String = "pairs.csv") throws(FaceEvaluationError)
+        -> PairList
+    {
         var pairs: [LabelledPair] = []
         for (index, line) in numberedLines(text).enumerated() {
             if line.text.hasPrefix("#") { continue }
             let parts = line.text.split(separator: ",", omittingEmptySubsequences: false).map(unquoted)
             guard parts.count == 3 else {
-                throw malformed(source, line.number, "expected 3 comma-separated fields 'img1,img2,same', got \(parts.count)", line.text)
+                throw malformed(
+                    source, line.number, "expected 3 comma-separated fields 'img1,img2,same', got \(parts.count)",
+                    line.text)
             }
             guard let isSame = label(parts[2]) else {
                 if index == 0 { continue }  // a header line
-                throw malformed(source, line.number, "the label '\(parts[2])' is not 1/0, true/false or yes/no", line.text)
+                throw malformed(
+                    source, line.number, "the label '\(parts[2])' is not 1/0, true/false or yes/no", line.text)
             }
             guard !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw malformed(source, line.number, "a photo path is empty", line.text)
             }
-            pairs.append(LabelledPair(first: joined(root, parts[0]), second: joined(root, parts[1]), isSamePerson: isSame))
+            pairs.append(
+                LabelledPair(first: joined(root, parts[0]), second: joined(root, parts[1]), isSamePerson: isSame))
         }
         guard !pairs.isEmpty else {
             throw FaceEvaluationError(.malformedPairs, "\(source) holds no pairs; expected lines 'img1,img2,same'")
@@ -184,7 +205,8 @@ public struct PairList: Sendable {
         return root.hasSuffix("/") ? root + path : root + "/" + path
     }
 
-    private static func malformed(_ source: String, _ line: Int, _ what: String, _ text: String) -> FaceEvaluationError {
+    private static func malformed(_ source: String, _ line: Int, _ what: String, _ text: String) -> FaceEvaluationError
+    {
         let shown = text.count > 80 ? String(text.prefix(80)) + "…" : text
         return FaceEvaluationError(.malformedPairs, "\(source) line \(line): \(what), got '\(shown)'")
     }

@@ -26,7 +26,8 @@ public struct PhotoDescriber: Sendable {
     /// One description per image, in order; `located` is called (from any thread) as each image's face
     /// has been found, before the descriptors are computed.
     public func describe(_ images: [Image], located report: (@Sendable () -> Void)? = nil) -> [PhotoDescription] {
-        let located = recognizer.context.threads > 1 && images.count > 1
+        let located =
+            recognizer.context.threads > 1 && images.count > 1
             ? locateInParallel(images, report: report)
             : images.map { image in
                 defer { report?() }
@@ -48,13 +49,15 @@ public struct PhotoDescriber: Sendable {
         descriptors.reverse()
         return located.map { face in
             guard let face else {
-                return PhotoDescription(source: .none, facesFound: 0, box: BoundingBox(x: 0, y: 0, width: 0, height: 0),
-                                        descriptor: nil)
+                return PhotoDescription(
+                    source: .none, facesFound: 0, box: BoundingBox(x: 0, y: 0, width: 0, height: 0),
+                    descriptor: nil)
             }
             let descriptor = descriptors.popLast()
             let mirrored = mirrors ? descriptors.popLast() : nil
-            return PhotoDescription(source: face.source, facesFound: face.facesFound, box: face.box,
-                                    descriptor: descriptor, mirroredDescriptor: mirrored)
+            return PhotoDescription(
+                source: face.source, facesFound: face.facesFound, box: face.box,
+                descriptor: descriptor, mirroredDescriptor: mirrored)
         }
     }
 
@@ -64,7 +67,8 @@ public struct PhotoDescriber: Sendable {
         let width = image.width
         pixels.withUnsafeMutableBufferPointer { buffer in
             for row in 0..<image.height {
-                var left = row * width * 3, right = (row * width + width - 1) * 3
+                var left = row * width * 3
+                var right = (row * width + width - 1) * 3
                 while left < right {
                     for channel in 0..<3 { buffer.swapAt(left + channel, right + channel) }
                     left += 3
@@ -112,9 +116,11 @@ public struct PhotoDescriber: Sendable {
     private func locate(in image: Image, context: ComputeContext) -> Located? {
         let region = choice.detectionRegion(width: image.width, height: image.height)
         let scanned = region.width == image.width && region.height == image.height ? image : Self.crop(image, region)
-        let found = recognizer.detector.detect(in: scanned, upsample: choice.upsample, context: context).map { detection in
-            BoundingBox(x: detection.box.x + Double(region.x), y: detection.box.y + Double(region.y),
-                        width: detection.box.width, height: detection.box.height)
+        let found = recognizer.detector.detect(in: scanned, upsample: choice.upsample, context: context).map {
+            detection in
+            BoundingBox(
+                x: detection.box.x + Double(region.x), y: detection.box.y + Double(region.y),
+                width: detection.box.width, height: detection.box.height)
         }
         let box: BoundingBox
         let source: PhotoDescription.Source
@@ -127,7 +133,8 @@ public struct PhotoDescriber: Sendable {
         } else {
             return nil
         }
-        return Located(source: source, facesFound: found.count, box: box,
-                       landmarks: recognizer.landmarker.landmarks(in: image, box: box))
+        return Located(
+            source: source, facesFound: found.count, box: box,
+            landmarks: recognizer.landmarker.landmarks(in: image, box: box))
     }
 }

@@ -24,8 +24,10 @@ public struct PhotoDescription: Hashable, Sendable {
     public let mirroredDescriptor: Descriptor?
 
     /// Creates a description.
-    public init(source: Source, facesFound: Int, box: BoundingBox, descriptor: Descriptor?,
-                mirroredDescriptor: Descriptor? = nil) {
+    public init(
+        source: Source, facesFound: Int, box: BoundingBox, descriptor: Descriptor?,
+        mirroredDescriptor: Descriptor? = nil
+    ) {
         self.source = source
         self.facesFound = facesFound
         self.box = box

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reports the progress of a long run on standard error: count, rate and time left.
@@ -25,16 +25,19 @@ public final class ProgressReporter: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Creates a reporter; by default it writes to standard error and is live when that is a terminal.
-    public init(total: Int, unit: String = "photos", isLive: Bool? = nil, lineInterval: Double = 5,
-                write: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        total: Int, unit: String = "photos", isLive: Bool? = nil, lineInterval: Double = 5,
+        write: (@Sendable (String) -> Void)? = nil
+    ) {
         self.total = total
         self.unit = unit
         self.isLive = isLive ?? (isatty(2) == 1)
         self.lineInterval = lineInterval
-        self.write = write ?? { text in
-            var bytes = Array(text.utf8)
-            _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-        }
+        self.write =
+            write ?? { text in
+                var bytes = Array(text.utf8)
+                _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+            }
     }
 
     /// Records that `count` more items are done.

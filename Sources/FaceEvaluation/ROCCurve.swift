@@ -45,9 +45,11 @@ public struct ROCCurve: Sendable {
                 index += 1
             }
             let threshold = index < sorted.count ? (distance + sorted[index].distance) / 2 : distance.nextUp
-            points.append(Point(maxEuclideanDistance: threshold,
-                                falseAcceptRate: different > 0 ? Double(accepted.different) / Double(different) : 0,
-                                trueAcceptRate: same > 0 ? Double(accepted.same) / Double(same) : 0))
+            points.append(
+                Point(
+                    maxEuclideanDistance: threshold,
+                    falseAcceptRate: different > 0 ? Double(accepted.different) / Double(different) : 0,
+                    trueAcceptRate: same > 0 ? Double(accepted.same) / Double(same) : 0))
         }
         self.points = points
     }
@@ -57,7 +59,8 @@ public struct ROCCurve: Sendable {
     public var areaUnderCurve: Double {
         var area = 0.0
         for (previous, next) in zip(points, points.dropFirst()) {
-            area += (next.falseAcceptRate - previous.falseAcceptRate) * (next.trueAcceptRate + previous.trueAcceptRate) / 2
+            area +=
+                (next.falseAcceptRate - previous.falseAcceptRate) * (next.trueAcceptRate + previous.trueAcceptRate) / 2
         }
         return area
     }

@@ -30,7 +30,9 @@ enum ReportJSON {
         case .null: text += "null"
         case .array(let items):
             // Arrays of plain numbers stay on one line.
-            let flat = items.allSatisfy { if case .number = $0 { true } else if case .integer = $0 { true } else { false } }
+            let flat = items.allSatisfy {
+                if case .number = $0 { true } else if case .integer = $0 { true } else { false }
+            }
             text += "["
             for (index, item) in items.enumerated() {
                 if index > 0 { text += flat || indent == nil ? ", " : "," }

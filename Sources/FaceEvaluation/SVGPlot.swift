@@ -32,11 +32,13 @@ public enum SVGPlot {
         // A little headroom above TAR 1, so a near-perfect curve does not vanish into the frame.
         let plot = Frame(xRange: Double(lowestDecade)...0, yRange: 0...1.04)
         var svg = header(title: title)
-        svg += plot.axes(xLabel: "false accept rate (log scale)", yLabel: "true accept rate",
-                         xTicks: (lowestDecade...0).map { (Double($0), $0 == 0 ? "1" : "1e\($0)") },
-                         yTicks: stride(from: 0.0, through: 1.0, by: 0.2).map { ($0, String(format: "%.1f", $0)) })
+        svg += plot.axes(
+            xLabel: "false accept rate (log scale)", yLabel: "true accept rate",
+            xTicks: (lowestDecade...0).map { (Double($0), $0 == 0 ? "1" : "1e\($0)") },
+            yTicks: stride(from: 0.0, through: 1.0, by: 0.2).map { ($0, String(format: "%.1f", $0)) })
         for far in [-3.0, -2.0] where far >= Double(lowestDecade) {
-            svg += plot.verticalLine(at: far, colour: "#999999", dashed: true, label: "FAR 1e\(Int(far))", labelOnLeft: true)
+            svg += plot.verticalLine(
+                at: far, colour: "#999999", dashed: true, label: "FAR 1e\(Int(far))", labelOnLeft: true)
         }
         for (index, item) in series.enumerated() {
             let colour = colours[index % colours.count]
@@ -52,8 +54,10 @@ public enum SVGPlot {
 
     /// Histograms of same-person and different-person distances, each as a share of its own pairs, with
     /// the threshold drawn as a vertical line.
-    public static func histograms(_ pairs: [ScoredPair], threshold: Float, title: String = "Distances",
-                                  binWidth: Double = 0.025) -> String {
+    public static func histograms(
+        _ pairs: [ScoredPair], threshold: Float, title: String = "Distances",
+        binWidth: Double = 0.025
+    ) -> String {
         let finite = pairs.filter { $0.distance.isFinite }
         let largest = max(1.0, Double(finite.map(\.distance).max() ?? 1), Double(threshold) + 0.1)
         let upper = (largest / 0.1).rounded(.up) * 0.1
@@ -64,24 +68,30 @@ public enum SVGPlot {
             for distance in distances { counts[min(binCount - 1, Int(distance / binWidth))] += 1 }
             return counts.map { distances.isEmpty ? 0 : $0 / Double(distances.count) }
         }
-        let same = shares(true), different = shares(false)
+        let same = shares(true)
+        let different = shares(false)
         let highest = max(0.05, (same + different).max() ?? 0)
         let yTop = (highest / 0.05).rounded(.up) * 0.05
         let plot = Frame(xRange: 0...upper, yRange: 0...yTop)
         var svg = header(title: title)
-        svg += plot.axes(xLabel: "Euclidean distance between descriptors", yLabel: "share of pairs",
-                         xTicks: stride(from: 0.0, through: upper + 1e-9, by: upper > 1.2 ? 0.2 : 0.1).map { ($0, String(format: "%.1f", $0)) },
-                         yTicks: stride(from: 0.0, through: yTop + 1e-9, by: yTop / 5).map { ($0, String(format: "%.2f", $0)) })
+        svg += plot.axes(
+            xLabel: "Euclidean distance between descriptors", yLabel: "share of pairs",
+            xTicks: stride(from: 0.0, through: upper + 1e-9, by: upper > 1.2 ? 0.2 : 0.1).map {
+                ($0, String(format: "%.1f", $0))
+            },
+            yTicks: stride(from: 0.0, through: yTop + 1e-9, by: yTop / 5).map { ($0, String(format: "%.2f", $0)) })
         for (index, (label, values)) in [("same person", same), ("different people", different)].enumerated() {
             let colour = colours[index]
             for (bin, value) in values.enumerated() where value > 0 {
-                svg += plot.bar(from: Double(bin) * binWidth, to: Double(bin + 1) * binWidth, height: value, colour: colour)
+                svg += plot.bar(
+                    from: Double(bin) * binWidth, to: Double(bin + 1) * binWidth, height: value, colour: colour)
             }
             let count = finite.filter { $0.isSamePerson == (index == 0) }.count
             svg += legend(index: index, text: "\(label) (\(count) pairs)", colour: colour)
         }
-        svg += plot.verticalLine(at: Double(threshold), colour: "#c0392b", dashed: false,
-                                 label: "threshold \(String(format: "%.3f", threshold))")
+        svg += plot.verticalLine(
+            at: Double(threshold), colour: "#c0392b", dashed: false,
+            label: "threshold \(String(format: "%.3f", threshold))")
         return svg + "</svg>\n"
     }
 
@@ -132,48 +142,65 @@ public enum SVGPlot {
             left + (value - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * (width - left - right)
         }
         func y(_ value: Double) -> Double {
-            height - bottom - (value - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * (height - top - bottom)
+            height - bottom - (value - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound)
+                * (height - top - bottom)
         }
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
         func axes(xLabel: String, yLabel: String, xTicks: [(Double, String)], yTicks: [(Double, String)]) -> String {
             var svg = "<g stroke=\"#333\" fill=\"none\">\n"
-            svg += "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(width - left - right))\" height=\"\(format(height - top - bottom))\"/>\n"
-            for (value, _) in xTicks { svg += "<line x1=\"\(format(x(value)))\" y1=\"\(format(y(yRange.lowerBound)))\" x2=\"\(format(x(value)))\" y2=\"\(format(y(yRange.lowerBound) + 5))\"/>\n" }
+            svg +=
+                "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(width - left - right))\" height=\"\(format(height - top - bottom))\"/>\n"
+            for (value, _) in xTicks {
+                svg +=
+                    "<line x1=\"\(format(x(value)))\" y1=\"\(format(y(yRange.lowerBound)))\" x2=\"\(format(x(value)))\" y2=\"\(format(y(yRange.lowerBound) + 5))\"/>\n"
+            }
             for (value, _) in yTicks {
-                svg += "<line x1=\"\(format(left - 5))\" y1=\"\(format(y(value)))\" x2=\"\(format(left))\" y2=\"\(format(y(value)))\"/>\n"
-                svg += "<line x1=\"\(format(left))\" y1=\"\(format(y(value)))\" x2=\"\(format(width - right))\" y2=\"\(format(y(value)))\" stroke=\"#eee\"/>\n"
+                svg +=
+                    "<line x1=\"\(format(left - 5))\" y1=\"\(format(y(value)))\" x2=\"\(format(left))\" y2=\"\(format(y(value)))\"/>\n"
+                svg +=
+                    "<line x1=\"\(format(left))\" y1=\"\(format(y(value)))\" x2=\"\(format(width - right))\" y2=\"\(format(y(value)))\" stroke=\"#eee\"/>\n"
             }
             svg += "</g>\n"
             for (value, label) in xTicks {
-                svg += "<text x=\"\(format(x(value)))\" y=\"\(format(height - bottom + 20))\" text-anchor=\"middle\">\(escaped(label))</text>\n"
+                svg +=
+                    "<text x=\"\(format(x(value)))\" y=\"\(format(height - bottom + 20))\" text-anchor=\"middle\">\(escaped(label))</text>\n"
             }
             for (value, label) in yTicks {
-                svg += "<text x=\"\(format(left - 8))\" y=\"\(format(y(value) + 4))\" text-anchor=\"end\">\(escaped(label))</text>\n"
+                svg +=
+                    "<text x=\"\(format(left - 8))\" y=\"\(format(y(value) + 4))\" text-anchor=\"end\">\(escaped(label))</text>\n"
             }
-            svg += "<text x=\"\(format(left + (width - left - right) / 2))\" y=\"\(format(height - 18))\" text-anchor=\"middle\">\(escaped(xLabel))</text>\n"
-            svg += "<text x=\"18\" y=\"\(format(top + (height - top - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(format(top + (height - top - bottom) / 2)))\">\(escaped(yLabel))</text>\n"
+            svg +=
+                "<text x=\"\(format(left + (width - left - right) / 2))\" y=\"\(format(height - 18))\" text-anchor=\"middle\">\(escaped(xLabel))</text>\n"
+            svg +=
+                "<text x=\"18\" y=\"\(format(top + (height - top - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(format(top + (height - top - bottom) / 2)))\">\(escaped(yLabel))</text>\n"
             return svg
         }
 
         func polyline(_ points: [(x: Double, y: Double)], colour: String) -> String {
             let coordinates = points.map { "\(format(x($0.x))),\(format(y($0.y)))" }.joined(separator: " ")
-            return "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" stroke-opacity=\"0.85\"/>\n"
+            return
+                "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" stroke-opacity=\"0.85\"/>\n"
         }
 
         func bar(from start: Double, to end: Double, height value: Double, colour: String) -> String {
-            let top = y(value), base = y(yRange.lowerBound)
-            return "<rect x=\"\(format(x(start)))\" y=\"\(format(top))\" width=\"\(format(x(end) - x(start)))\" height=\"\(format(base - top))\" fill=\"\(colour)\" fill-opacity=\"0.5\"/>\n"
+            let top = y(value)
+            let base = y(yRange.lowerBound)
+            return
+                "<rect x=\"\(format(x(start)))\" y=\"\(format(top))\" width=\"\(format(x(end) - x(start)))\" height=\"\(format(base - top))\" fill=\"\(colour)\" fill-opacity=\"0.5\"/>\n"
         }
 
         /// A vertical line labelled near its foot: to its right, or with `labelOnLeft` to its left (clear
         /// of a legend in the bottom right) unless it stands at the plot's left edge.
-        func verticalLine(at value: Double, colour: String, dashed: Bool, label: String, labelOnLeft: Bool = false) -> String {
+        func verticalLine(at value: Double, colour: String, dashed: Bool, label: String, labelOnLeft: Bool = false)
+            -> String
+        {
             let position = format(x(value))
             let dash = dashed ? " stroke-dasharray=\"4 3\"" : ""
             let onLeft = labelOnLeft && x(value) - left > 60
             let labelX = onLeft ? x(value) - 4 : x(value) + 4
-            return "<line x1=\"\(position)\" y1=\"\(format(top))\" x2=\"\(position)\" y2=\"\(format(height - bottom))\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(dash)/>\n"
+            return
+                "<line x1=\"\(position)\" y1=\"\(format(top))\" x2=\"\(position)\" y2=\"\(format(height - bottom))\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(dash)/>\n"
                 + "<text x=\"\(format(labelX))\" y=\"\(format(height - bottom - 6))\" fill=\"\(colour)\"\(onLeft ? " text-anchor=\"end\"" : "")>\(escaped(label))</text>\n"
         }
     }

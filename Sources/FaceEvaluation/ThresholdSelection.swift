@@ -34,4 +34,3 @@ public enum ThresholdSelection {
         ConfusionMatrix(pairs, maxEuclideanDistance: maxEuclideanDistance).accuracy
     }
 }
-

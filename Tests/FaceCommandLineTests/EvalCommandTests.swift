@@ -10,8 +10,9 @@ import Testing
 
     /// Runs `facekit` with its descriptor cache in `cache`.
     static func facekit(_ arguments: [String], cache: String) throws -> ProcessRunner.Output {
-        try ProcessRunner.run(try FacekitCommandTests.binary.get(), arguments,
-                              environment: ["FACEKIT_MODELS": TestAssets.modelsDirectory, "FACEKIT_CACHE": cache])
+        try ProcessRunner.run(
+            try FacekitCommandTests.binary.get(), arguments,
+            environment: ["FACEKIT_MODELS": TestAssets.modelsDirectory, "FACEKIT_CACHE": cache])
     }
 
     static func object(_ output: ProcessRunner.Output) throws -> [String: Any] {
@@ -25,13 +26,18 @@ import Testing
     @Test func lfwProtocolOnATinyTree() throws {
         let tree = try Self.tree.get()
         let out = tree.directory + "/report"
-        let output = try Self.facekit(["eval", "lfw", "--root", tree.root, "--pairs", tree.pairs, "--json", "--flip",
-                                       "--out", out], cache: tree.directory + "/cache-a")
+        let output = try Self.facekit(
+            [
+                "eval", "lfw", "--root", tree.root, "--pairs", tree.pairs, "--json", "--flip",
+                "--out", out,
+            ], cache: tree.directory + "/cache-a")
         #expect(output.status == 0, "\(output.standardError)")
         let object = try Self.object(output)
         print("facekit eval lfw (tiny tree): \(output.standardOutput)")
-        for key in ["accuracy_mean", "accuracy_std", "auc", "eer", "tar_at_far_1e-3", "tar_at_far_1e-2", "threshold",
-                    "confusion_matrix", "precision", "recall", "f1", "folds", "no_face", "multi_face"] {
+        for key in [
+            "accuracy_mean", "accuracy_std", "auc", "eer", "tar_at_far_1e-3", "tar_at_far_1e-2", "threshold",
+            "confusion_matrix", "precision", "recall", "f1", "folds", "no_face", "multi_face",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         // Obama's three photos lie within 0.6 of each other, Biden and the faceless grey photo far from them.
@@ -56,9 +62,11 @@ import Testing
         let saved = try #require(FileManager.default.contents(atPath: out + "/report.json"))
         let report = try #require(try JSONSerialization.jsonObject(with: saved) as? [String: Any])
         #expect(report["accuracy_mean"] as? Double == object["accuracy_mean"] as? Double)
-        let markdown = String(decoding: try #require(FileManager.default.contents(atPath: out + "/report.md")), as: UTF8.self)
+        let markdown = String(
+            decoding: try #require(FileManager.default.contents(atPath: out + "/report.md")), as: UTF8.self)
         #expect(markdown.contains("| 1 | ") && markdown.contains("| 2 | "), "fold table")
-        let svg = String(decoding: try #require(FileManager.default.contents(atPath: out + "/distances.svg")), as: UTF8.self)
+        let svg = String(
+            decoding: try #require(FileManager.default.contents(atPath: out + "/distances.svg")), as: UTF8.self)
         #expect(svg.hasPrefix("<svg") && svg.contains("threshold "))
     }
 
@@ -84,13 +92,16 @@ import Testing
 
     @Test func humanOutputShowsTheFigures() throws {
         let tree = try Self.tree.get()
-        let output = try Self.facekit(["eval", "lfw", "--root", tree.root, "--pairs", tree.pairs, "--quiet"],
-                                      cache: tree.directory + "/cache-c")
+        let output = try Self.facekit(
+            ["eval", "lfw", "--root", tree.root, "--pairs", tree.pairs, "--quiet"],
+            cache: tree.directory + "/cache-c")
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.hasPrefix("LFW View 2: 8 pairs (4 same, 4 different), 5 photos\n"))
         #expect(output.standardOutput.contains("accuracy 100.00% ± 0.00% over 2 folds"))
         #expect(output.standardOutput.contains("TAR 100.00% at FAR 1e-3"))
-        #expect(output.standardOutput.contains("1 photos had no detected face, 1 of them described from the centred fallback box"))
+        #expect(
+            output.standardOutput.contains(
+                "1 photos had no detected face, 1 of them described from the centred fallback box"))
         #expect(output.standardError.isEmpty, "--quiet still wrote: \(output.standardError)")
     }
 
@@ -103,12 +114,23 @@ import Testing
     @Test(arguments: BadInput.allCases)
     func badInputExitsThree(input: BadInput) throws {
         let tree = try Self.tree.get()
-        let (root, pairs, message): (String, String, String) = switch input {
-        case .missingPairsFile: (tree.root, tree.directory + "/absent.txt", "\(tree.directory)/absent.txt: no such file")
-        case .malformedLine: (tree.root, tree.malformedPairs, "malformed.txt line 3: expected a same-person line 'name i j' (fold 1)")
-        case .missingPhoto: (tree.directory, tree.pairs, "5 of 5 photos are missing: \(tree.directory)/Barack_Obama/Barack_Obama_0001.jpg")
-        }
-        let output = try Self.facekit(["eval", "lfw", "--root", root, "--pairs", pairs], cache: tree.directory + "/cache-d")
+        let (root, pairs, message): (String, String, String) =
+            switch input {
+            case .missingPairsFile:
+                (tree.root, tree.directory + "/absent.txt", "\(tree.directory)/absent.txt: no such file")
+            case .malformedLine:
+                (
+                    tree.root, tree.malformedPairs,
+                    "malformed.txt line 3: expected a same-person line 'name i j' (fold 1)"
+                )
+            case .missingPhoto:
+                (
+                    tree.directory, tree.pairs,
+                    "5 of 5 photos are missing: \(tree.directory)/Barack_Obama/Barack_Obama_0001.jpg"
+                )
+            }
+        let output = try Self.facekit(
+            ["eval", "lfw", "--root", root, "--pairs", pairs], cache: tree.directory + "/cache-d")
         #expect(output.status == 3, "\(input): \(output.standardError)")
         #expect(output.standardError.contains(message), "\(input): \(output.standardError)")
         #expect(output.standardOutput.isEmpty)
@@ -119,7 +141,10 @@ import Testing
         (["eval", "roc"], "unknown evaluation 'roc'"),
         (["eval", "lfw", "--pairs", "pairs.txt"], "give the LFW photo folder with --root DIR"),
         (["eval", "lfw", "--root", "/lfw"], "give LFW's pairs file with --pairs pairs.txt"),
-        (["eval", "lfw", "--root", "/lfw", "--pairs", "p.txt", "--threshold", "0.5"], "--threshold and --folds are for 'eval pairs'"),
+        (
+            ["eval", "lfw", "--root", "/lfw", "--pairs", "p.txt", "--threshold", "0.5"],
+            "--threshold and --folds are for 'eval pairs'"
+        ),
         (["eval", "pairs", "--pairs", "p.csv", "--threshold", "-1"], "--threshold must be a positive number"),
         (["eval", "pairs", "--pairs", "p.csv", "--flips"], "unknown option --flips"),
         (["calibrate", "--pairs", "p.csv", "--far", "2"], "--far must be a rate between 0 and 1"),
@@ -144,8 +169,11 @@ import Testing
     @Test func calibrateSaysHowManyPairsTheThresholdRestsOn() throws {
         let tree = try Self.tree.get()
         let cache = tree.directory + "/cache-f"
-        let output = try Self.facekit(["calibrate", "--pairs", tree.pairs, "--root", tree.root, "--far", "0.25", "--json",
-                                       "--quiet"], cache: cache)
+        let output = try Self.facekit(
+            [
+                "calibrate", "--pairs", tree.pairs, "--root", tree.root, "--far", "0.25", "--json",
+                "--quiet",
+            ], cache: cache)
         #expect(output.status == 0, "\(output.standardError)")
         let object = try Self.object(output)
         // Four different-person pairs: ⌊0.25 × 4⌋ = 1 may be accepted; 3 / 0.25 = 12 are needed.
@@ -156,7 +184,8 @@ import Testing
         #expect(object["supported"] as? Bool == false)
         #expect(object["tar"] as? Double == 1)
 
-        let human = try Self.facekit(["calibrate", "--pairs", tree.pairs, "--root", tree.root, "--quiet"], cache: cache)
+        let human = try Self.facekit(
+            ["calibrate", "--pairs", tree.pairs, "--root", tree.root, "--quiet"], cache: cache)
         #expect(human.status == 0)
         #expect(human.standardOutput.hasPrefix("Recommended threshold for FAR 0.001: "))
         #expect(human.standardOutput.contains("rests on only 4 different-person pairs: FAR 0.001 needs at least 3000"))
@@ -170,8 +199,9 @@ import Testing
     @Test(.enabled(if: FileManager.default.fileExists(atPath: deepfacePairs), "../shared/datasets/deepface is absent"))
     func deepfacePairsMatchDlibsFigure() throws {
         let tree = try Self.tree.get()
-        let output = try Self.facekit(["eval", "pairs", "--pairs", Self.deepfacePairs, "--json", "--flip", "--quiet"],
-                                      cache: tree.directory + "/cache-g")
+        let output = try Self.facekit(
+            ["eval", "pairs", "--pairs", Self.deepfacePairs, "--json", "--flip", "--quiet"],
+            cache: tree.directory + "/cache-g")
         #expect(output.status == 0, "\(output.standardError)")
         let object = try Self.object(output)
         print("facekit eval pairs deepface/pairs.csv: \(output.standardOutput)")
@@ -199,9 +229,12 @@ import Testing
             root = directory + "/lfw"
             pairs = directory + "/pairs.txt"
             malformedPairs = directory + "/malformed.txt"
-            let photos = [("Barack_Obama", 1, "obama.jpg"), ("Barack_Obama", 2, "obama2.jpg"),
-                          ("Barack_Obama", 3, "obama3.jpg"), ("Joe_Biden", 1, "biden.jpg")]
-            let detected = try FacekitCommandTests.facekit(["detect", "--json"] + photos.map { TestAssets.photo($0.2) })
+            let photos = [
+                ("Barack_Obama", 1, "obama.jpg"), ("Barack_Obama", 2, "obama2.jpg"),
+                ("Barack_Obama", 3, "obama3.jpg"), ("Joe_Biden", 1, "biden.jpg"),
+            ]
+            let detected = try FacekitCommandTests.facekit(
+                ["detect", "--json"] + photos.map { TestAssets.photo($0.2) })
             let lines = try FacekitCommandTests.jsonLines(detected)
             try #require(lines.count == photos.count)
             for ((name, number, file), line) in zip(photos, lines) {
@@ -211,8 +244,10 @@ import Testing
                 let image = try ImageDecoder.decode(contentsOf: TestAssets.photo(file))
                 try Self.write(Self.lfwCrop(image, box: box), name: name, number: number, root: root)
             }
-            try Self.write(Image(width: 250, height: 250, filledWith: (128, 128, 128)), name: "Nobody_Here", number: 1, root: root)
-            try Data("""
+            try Self.write(
+                Image(width: 250, height: 250, filledWith: (128, 128, 128)), name: "Nobody_Here", number: 1, root: root)
+            try Data(
+                """
                 2\t2
                 Barack_Obama\t1\t2
                 Barack_Obama\t1\t3
@@ -223,8 +258,12 @@ import Testing
                 Barack_Obama\t3\tJoe_Biden\t1
                 Joe_Biden\t1\tNobody_Here\t1
 
-                """.utf8).write(to: URL(fileURLWithPath: pairs))
-            try Data("1\t2\nBarack_Obama\t1\t2\nBarack_Obama\t1\nBarack_Obama\t1\tJoe_Biden\t1\nBarack_Obama\t2\tJoe_Biden\t1\n".utf8).write(to: URL(fileURLWithPath: malformedPairs))
+                """.utf8
+            ).write(to: URL(fileURLWithPath: pairs))
+            try Data(
+                "1\t2\nBarack_Obama\t1\t2\nBarack_Obama\t1\nBarack_Obama\t1\tJoe_Biden\t1\nBarack_Obama\t2\tJoe_Biden\t1\n"
+                    .utf8
+            ).write(to: URL(fileURLWithPath: malformedPairs))
         }
 
         /// The square of side 2.2 × the face box around its centre, scaled to 250×250, as LFW's photos are.
@@ -234,8 +273,9 @@ import Testing
             let scale = side / 250
             return image.warpedAffine(
                 outputWidth: 250, outputHeight: 250,
-                transform: AffineTransform2D(a: scale, b: 0, c: centreX - side / 2 + scale / 2 - 0.5,
-                                             d: 0, e: scale, f: centreY - side / 2 + scale / 2 - 0.5))
+                transform: AffineTransform2D(
+                    a: scale, b: 0, c: centreX - side / 2 + scale / 2 - 0.5,
+                    d: 0, e: scale, f: centreY - side / 2 + scale / 2 - 0.5))
         }
 
         static func write(_ image: Image, name: String, number: Int, root: String) throws {

@@ -24,8 +24,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let cache = DescriptorCache(directory: directory, settingsKey: "models=x;upsample=0")
         #expect(cache.description(forPhoto: Self.photoA) == nil)
-        let fallback = PhotoDescription(source: .fallback, facesFound: 0, box: BoundingBox(x: 1, y: 2, width: 3, height: 4),
-                                        descriptor: Self.description(0.5).descriptor)
+        let fallback = PhotoDescription(
+            source: .fallback, facesFound: 0, box: BoundingBox(x: 1, y: 2, width: 3, height: 4),
+            descriptor: Self.description(0.5).descriptor)
         cache.store([(Self.photoA, Self.description(0.25)), (Self.photoB, fallback)])
 
         let reopened = DescriptorCache(directory: directory, settingsKey: "models=x;upsample=0")
@@ -56,7 +57,9 @@ import Testing
         #expect(try #require(FileManager.default.contents(atPath: cache.path)).count == goodLength)
         // It keeps working: the photo can be stored again.
         reopened.store([(Self.photoB, Self.description(0.75))])
-        #expect(DescriptorCache(directory: directory, settingsKey: "k").description(forPhoto: Self.photoB) == Self.description(0.75))
+        #expect(
+            DescriptorCache(directory: directory, settingsKey: "k").description(forPhoto: Self.photoB)
+                == Self.description(0.75))
     }
 
     @Test func aFlippedByteFailsTheChecksum() throws {
@@ -80,7 +83,9 @@ import Testing
         let cache = DescriptorCache(directory: directory, settingsKey: "k")
         #expect(cache.count == 0)
         cache.store([(Self.photoA, Self.description(0.25))])
-        #expect(DescriptorCache(directory: directory, settingsKey: "k").description(forPhoto: Self.photoA) == Self.description(0.25))
+        #expect(
+            DescriptorCache(directory: directory, settingsKey: "k").description(forPhoto: Self.photoA)
+                == Self.description(0.25))
     }
 
     @Test func defaultDirectoryFollowsTheEnvironment() {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// The report's JSON, markdown and plots carry the figures they are given and are well-formed.
@@ -11,26 +11,33 @@ import FoundationXML
     /// Two folds; fold 0: S 0.2, 0.3, D 0.8, 0.9 · fold 1: S 0.4, 0.7, D 0.5, 1.0.
     static let pairs: [ScoredPair] = [
         ScoredPair(distance: 0.2, isSamePerson: true, fold: 0), ScoredPair(distance: 0.3, isSamePerson: true, fold: 0),
-        ScoredPair(distance: 0.8, isSamePerson: false, fold: 0), ScoredPair(distance: 0.9, isSamePerson: false, fold: 0),
+        ScoredPair(distance: 0.8, isSamePerson: false, fold: 0),
+        ScoredPair(distance: 0.9, isSamePerson: false, fold: 0),
         ScoredPair(distance: 0.4, isSamePerson: true, fold: 1), ScoredPair(distance: 0.7, isSamePerson: true, fold: 1),
-        ScoredPair(distance: 0.5, isSamePerson: false, fold: 1), ScoredPair(distance: 1.0, isSamePerson: false, fold: 1),
+        ScoredPair(distance: 0.5, isSamePerson: false, fold: 1),
+        ScoredPair(distance: 1.0, isSamePerson: false, fold: 1),
     ]
 
     static func report(flip: Bool) -> EvaluationReport {
         let evaluation = PairEvaluation(crossValidating: pairs, foldCount: 2)
         return EvaluationReport(
             title: "LFW View 2", pairSource: "pairs.txt", choice: FaceChoice(), flip: flip, evaluation: evaluation,
-            withoutFlip: flip ? PairEvaluation(crossValidating: pairs.map {
-                ScoredPair(distance: $0.distance + 0.05, isSamePerson: $0.isSamePerson, fold: $0.fold)
-            }, foldCount: 2) : nil,
-            run: EvaluationReport.RunFacts(photoCount: 12, cacheHits: 3, seconds: 2, noFace: 1, fallback: 1, multipleFaces: 2))
+            withoutFlip: flip
+                ? PairEvaluation(
+                    crossValidating: pairs.map {
+                        ScoredPair(distance: $0.distance + 0.05, isSamePerson: $0.isSamePerson, fold: $0.fold)
+                    }, foldCount: 2) : nil,
+            run: EvaluationReport.RunFacts(
+                photoCount: 12, cacheHits: 3, seconds: 2, noFace: 1, fallback: 1, multipleFaces: 2))
     }
 
     @Test func jsonHasTheRequiredKeysAndValues() throws {
         let report = Self.report(flip: true)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
-        for key in ["accuracy_mean", "accuracy_std", "auc", "eer", "tar_at_far_1e-3", "tar_at_far_1e-2", "threshold",
-                    "confusion_matrix", "precision", "recall", "f1", "folds", "no_face", "multi_face"] {
+        for key in [
+            "accuracy_mean", "accuracy_std", "auc", "eer", "tar_at_far_1e-3", "tar_at_far_1e-2", "threshold",
+            "confusion_matrix", "precision", "recall", "f1", "folds", "no_face", "multi_face",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         let evaluation = report.evaluation
@@ -48,7 +55,8 @@ import FoundationXML
         let plain = try #require(object["without_flip"] as? [String: Any])
         #expect((plain["accuracy_mean"] as? Double) == report.withoutFlip!.accuracy)
         // The indented form is the same object.
-        let indented = try #require(try JSONSerialization.jsonObject(with: Data(report.json(indented: true).utf8)) as? NSDictionary)
+        let indented = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json(indented: true).utf8)) as? NSDictionary)
         #expect(indented == object as NSDictionary)
     }
 
@@ -57,7 +65,8 @@ import FoundationXML
         let text = report.markdown()
         #expect(text.hasPrefix("# LFW View 2\n"))
         for fold in report.evaluation.crossValidation!.folds {
-            let row = "| \(fold.index + 1) | \(String(format: "%.4f", fold.maxEuclideanDistance)) | \(String(format: "%.2f%%", fold.accuracy * 100)) | 4 |"
+            let row =
+                "| \(fold.index + 1) | \(String(format: "%.4f", fold.maxEuclideanDistance)) | \(String(format: "%.2f%%", fold.accuracy * 100)) | 4 |"
             #expect(text.contains(row), "no row \(row)")
         }
         let confusion = report.evaluation.confusion

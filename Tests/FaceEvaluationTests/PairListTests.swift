@@ -23,10 +23,16 @@ import Testing
         #expect(list.foldCount == 2)
         #expect(list.pairs.map(\.fold) == [0, 0, 0, 0, 1, 1, 1, 1])
         #expect(list.pairs.map(\.isSamePerson) == [true, true, false, false, true, true, false, false])
-        #expect(list.pairs[0] == LabelledPair(first: "/lfw/Ann_Lee/Ann_Lee_0001.jpg", second: "/lfw/Ann_Lee/Ann_Lee_0002.jpg",
-                                              isSamePerson: true, fold: 0))
-        #expect(list.pairs[3] == LabelledPair(first: "/lfw/Bo_Chan/Bo_Chan_0002.jpg", second: "/lfw/Cy_Dunn/Cy_Dunn_0001.jpg",
-                                              isSamePerson: false, fold: 0))
+        #expect(
+            list.pairs[0]
+                == LabelledPair(
+                    first: "/lfw/Ann_Lee/Ann_Lee_0001.jpg", second: "/lfw/Ann_Lee/Ann_Lee_0002.jpg",
+                    isSamePerson: true, fold: 0))
+        #expect(
+            list.pairs[3]
+                == LabelledPair(
+                    first: "/lfw/Bo_Chan/Bo_Chan_0002.jpg", second: "/lfw/Cy_Dunn/Cy_Dunn_0001.jpg",
+                    isSamePerson: false, fold: 0))
         #expect(list.samePersonCount == 4 && list.differentPersonCount == 4)
         // Eight distinct photos: Ann 1–3, Bo 1–3, Cy 1–2, in first-seen order.
         #expect(list.photos.count == 8)
@@ -42,7 +48,10 @@ import Testing
     static let brokenLFW: [(text: String, expected: String)] = [
         ("", "is empty"),
         ("ten 300\n", "line 1: expected the header"),
-        ("1 1\nAnn_Lee 1 2\n", "promises 1 folds of 1 same-person and 1 different-person lines (2 lines), but 1 follow"),
+        (
+            "1 1\nAnn_Lee 1 2\n",
+            "promises 1 folds of 1 same-person and 1 different-person lines (2 lines), but 1 follow"
+        ),
         ("1 1\nAnn_Lee 1 Bo_Chan 2\nAnn_Lee 1 Bo_Chan 2\n", "line 2: expected a same-person line 'name i j' (fold 1)"),
         ("1 1\nAnn_Lee 1 2\nAnn_Lee 1 2\n", "line 3: expected a different-person line 'name1 i name2 j' (fold 1)"),
         ("1 1\nAnn_Lee 1 x\nAnn_Lee 1 Bo_Chan 2\n", "line 2: expected a same-person line"),
@@ -66,15 +75,19 @@ import Testing
         let text = "img1,img2,same\r\na.jpg,b.jpg,1\r\n\r\n# a comment\n/abs/c.jpg, \"d e.jpg\" ,no\nf.jpg,g.jpg,True\n"
         let list = try PairList.csv(text: text, root: "/photos")
         #expect(list.foldCount == nil)
-        #expect(list.pairs == [
-            LabelledPair(first: "/photos/a.jpg", second: "/photos/b.jpg", isSamePerson: true),
-            LabelledPair(first: "/abs/c.jpg", second: "/photos/d e.jpg", isSamePerson: false),
-            LabelledPair(first: "/photos/f.jpg", second: "/photos/g.jpg", isSamePerson: true),
-        ])
+        #expect(
+            list.pairs == [
+                LabelledPair(first: "/photos/a.jpg", second: "/photos/b.jpg", isSamePerson: true),
+                LabelledPair(first: "/abs/c.jpg", second: "/photos/d e.jpg", isSamePerson: false),
+                LabelledPair(first: "/photos/f.jpg", second: "/photos/g.jpg", isSamePerson: true),
+            ])
     }
 
     static let brokenCSV: [(text: String, expected: String)] = [
-        ("img1,img2,same\na.jpg,b.jpg,1\na.jpg,b.jpg\n", "line 3: expected 3 comma-separated fields 'img1,img2,same', got 2"),
+        (
+            "img1,img2,same\na.jpg,b.jpg,1\na.jpg,b.jpg\n",
+            "line 3: expected 3 comma-separated fields 'img1,img2,same', got 2"
+        ),
         ("a.jpg,b.jpg,1\na.jpg,b.jpg,maybe\n", "line 2: the label 'maybe' is not 1/0, true/false or yes/no"),
         ("a.jpg,,1\n", "line 1: a photo path is empty"),
         ("img1,img2,same\n", "holds no pairs"),

@@ -21,8 +21,10 @@ import Testing
     }
 
     @Test func fallbackBoxIsCentredAndSizedLikeAnLFWFace() {
-        #expect(FaceChoice.fallbackBox(width: 250, height: 250) == BoundingBox(x: 67.5, y: 67.5, width: 115, height: 115))
-        #expect(FaceChoice.fallbackBox(width: 500, height: 250) == BoundingBox(x: 192.5, y: 67.5, width: 115, height: 115))
+        #expect(
+            FaceChoice.fallbackBox(width: 250, height: 250) == BoundingBox(x: 67.5, y: 67.5, width: 115, height: 115))
+        #expect(
+            FaceChoice.fallbackBox(width: 500, height: 250) == BoundingBox(x: 192.5, y: 67.5, width: 115, height: 115))
     }
 
     @Test func lfwScansTheCentralFourFifths() {
@@ -40,13 +42,16 @@ import Testing
         let whole = PhotoDescriber(recognizer: recognizer, choice: FaceChoice()).describe([photo])[0]
         let central = PhotoDescriber(recognizer: recognizer, choice: .lfw).describe([photo])[0]
         #expect(central.source == .detected && whole.source == .detected)
-        #expect(abs(central.box.center.x - whole.box.center.x) <= 8 && abs(central.box.center.y - whole.box.center.y) <= 8,
-                "whole \(whole.box), central \(central.box)")
+        #expect(
+            abs(central.box.center.x - whole.box.center.x) <= 8 && abs(central.box.center.y - whole.box.center.y) <= 8,
+            "whole \(whole.box), central \(central.box)")
         #expect(try #require(central.descriptor).euclideanDistance(to: try #require(whole.descriptor)) < 0.1)
     }
 
     @Test func nearestCentreWinsOverLargest() {
-        let boxes = [BoundingBox(x: 0, y: 0, width: 200, height: 200), BoundingBox(x: 100, y: 100, width: 50, height: 50)]
+        let boxes = [
+            BoundingBox(x: 0, y: 0, width: 200, height: 200), BoundingBox(x: 100, y: 100, width: 50, height: 50),
+        ]
         #expect(FaceChoice.nearestCentre(boxes, width: 250, height: 250) == 1)
         #expect(FaceChoice.nearestCentre([], width: 250, height: 250) == nil)
     }
@@ -59,8 +64,9 @@ import Testing
     }
 
     @Test func flipAveragesTheTwoDescriptors() {
-        let description = PhotoDescription(source: .detected, facesFound: 1, box: BoundingBox(x: 0, y: 0, width: 1, height: 1),
-                                           descriptor: Descriptor([1, 2]), mirroredDescriptor: Descriptor([3, -2]))
+        let description = PhotoDescription(
+            source: .detected, facesFound: 1, box: BoundingBox(x: 0, y: 0, width: 1, height: 1),
+            descriptor: Descriptor([1, 2]), mirroredDescriptor: Descriptor([3, -2]))
         #expect(description.descriptor(flip: true) == Descriptor([2, 0]))
         #expect(description.descriptor(flip: false) == Descriptor([1, 2]))
     }
@@ -83,13 +89,15 @@ import Testing
         #expect(fallback.descriptor != nil)
 
         // The chip's mirror describes the same person; the plain descriptor matches the pipeline's own.
-        let plain = try #require(face.descriptor), mirrored = try #require(face.mirroredDescriptor)
+        let plain = try #require(face.descriptor)
+        let mirrored = try #require(face.mirroredDescriptor)
         #expect(plain.euclideanDistance(to: mirrored) < 0.4)
         let pipeline = try #require(recognizer.faces(in: try Self.lfwLikeObama()).first?.descriptor)
         #expect(plain.euclideanDistance(to: pipeline) < 1e-4)
         #expect(describer.describe([grey], located: nil)[0].descriptor != nil)
-        #expect(PhotoDescriber(recognizer: recognizer, choice: FaceChoice(fallsBackToCentre: false))
-            .describe([grey])[0].source == .none)
+        #expect(
+            PhotoDescriber(recognizer: recognizer, choice: FaceChoice(fallsBackToCentre: false))
+                .describe([grey])[0].source == .none)
     }
 
     /// A second run over the same photos is answered by the cache and never loads the models.
@@ -100,19 +108,24 @@ import Testing
         let loads = Counter()
         func makeDescriber() throws(FacePipelineError) -> PhotoDescriber {
             loads.increment()
-            return PhotoDescriber(recognizer: try FaceRecognizer(models: ModelDirectory(path: TestAssets.modelsDirectory)))
+            return PhotoDescriber(
+                recognizer: try FaceRecognizer(models: ModelDirectory(path: TestAssets.modelsDirectory)))
         }
-        let cold = try EvaluationRun(photos: photos, makeDescriber: makeDescriber,
-                                     cache: DescriptorCache(directory: directory, settingsKey: "test"))
+        let cold = try EvaluationRun(
+            photos: photos, makeDescriber: makeDescriber,
+            cache: DescriptorCache(directory: directory, settingsKey: "test"))
         #expect(cold.cacheHits == 0 && loads.value == 1)
-        let warm = try EvaluationRun(photos: photos, makeDescriber: makeDescriber,
-                                     cache: DescriptorCache(directory: directory, settingsKey: "test"))
+        let warm = try EvaluationRun(
+            photos: photos, makeDescriber: makeDescriber,
+            cache: DescriptorCache(directory: directory, settingsKey: "test"))
         #expect(warm.cacheHits == 3 && loads.value == 1)
         #expect(warm.descriptions == cold.descriptions)
         print("cold \(cold.seconds) s, warm \(warm.seconds) s")
 
-        let pairs = [LabelledPair(first: photos[0], second: photos[1], isSamePerson: true),
-                     LabelledPair(first: photos[0], second: photos[2], isSamePerson: false)]
+        let pairs = [
+            LabelledPair(first: photos[0], second: photos[1], isSamePerson: true),
+            LabelledPair(first: photos[0], second: photos[2], isSamePerson: false),
+        ]
         let scored = warm.scoredPairs(pairs, flip: false)
         #expect(scored[0].distance < 0.6 && scored[1].distance > 0.6)
     }
@@ -120,10 +133,13 @@ import Testing
     @Test func missingPhotosAreNamedBeforeAnyWork() {
         let absent = TestAssets.photo("absent-\(getpid()).jpg")
         do {
-            _ = try EvaluationRun(photos: [TestAssets.photo("obama.jpg"), absent], makeDescriber: { () throws(FacePipelineError) in
-                Issue.record("loaded the models for a list with a missing photo")
-                return PhotoDescriber(recognizer: try FaceRecognizer(models: ModelDirectory(path: TestAssets.modelsDirectory)))
-            }, cache: nil)
+            _ = try EvaluationRun(
+                photos: [TestAssets.photo("obama.jpg"), absent],
+                makeDescriber: { () throws(FacePipelineError) in
+                    Issue.record("loaded the models for a list with a missing photo")
+                    return PhotoDescriber(
+                        recognizer: try FaceRecognizer(models: ModelDirectory(path: TestAssets.modelsDirectory)))
+                }, cache: nil)
             Issue.record("no error for a missing photo")
         } catch {
             #expect(error.code == .missingPhoto)

@@ -21,7 +21,8 @@ import Testing
         try #require(written.count == 3)
         #expect(written[0].hasPrefix("[############------------------] 4/10 photos  "), "\(written[0])")
         #expect(written[0].contains("/s  ETA ") && written[0].hasSuffix("\n"))
-        #expect(written[1].hasPrefix("[##############################] 10/10 photos  ") && written[1].contains("ETA 0:00"))
+        #expect(
+            written[1].hasPrefix("[##############################] 10/10 photos  ") && written[1].contains("ETA 0:00"))
         #expect(written[2].hasPrefix("10 photos in 0:00 ("), "\(written[2])")
         #expect(!written.joined().contains("\r"))
     }

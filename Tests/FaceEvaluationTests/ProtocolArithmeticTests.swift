@@ -4,7 +4,8 @@ import Testing
 /// The protocol's arithmetic against values worked out by hand on small distance lists.
 @Suite struct ProtocolArithmeticTests {
     static func pairs(same: [Float], different: [Float]) -> [ScoredPair] {
-        same.map { ScoredPair(distance: $0, isSamePerson: true) } + different.map { ScoredPair(distance: $0, isSamePerson: false) }
+        same.map { ScoredPair(distance: $0, isSamePerson: true) }
+            + different.map { ScoredPair(distance: $0, isSamePerson: false) }
     }
 
     /// Sorted: 0.1 S, 0.2 D, 0.3 S, 0.5 S, 0.6 D, 0.7 D, 0.8 D.
@@ -70,21 +71,27 @@ import Testing
     /// Fold 2 trains on 0.2 S, 0.4 S, 0.5 D, 0.8 D → 0.45 (4/4); its D 0.35 is accepted: 1/2.
     @Test func crossValidationChoosesEachThresholdOnTheOtherFolds() {
         let pairs = [
-            ScoredPair(distance: 0.2, isSamePerson: true, fold: 0), ScoredPair(distance: 0.8, isSamePerson: false, fold: 0),
-            ScoredPair(distance: 0.4, isSamePerson: true, fold: 1), ScoredPair(distance: 0.5, isSamePerson: false, fold: 1),
-            ScoredPair(distance: 0.3, isSamePerson: true, fold: 2), ScoredPair(distance: 0.35, isSamePerson: false, fold: 2),
+            ScoredPair(distance: 0.2, isSamePerson: true, fold: 0),
+            ScoredPair(distance: 0.8, isSamePerson: false, fold: 0),
+            ScoredPair(distance: 0.4, isSamePerson: true, fold: 1),
+            ScoredPair(distance: 0.5, isSamePerson: false, fold: 1),
+            ScoredPair(distance: 0.3, isSamePerson: true, fold: 2),
+            ScoredPair(distance: 0.35, isSamePerson: false, fold: 2),
         ]
         let validation = CrossValidation(pairs, foldCount: 3)
         #expect(validation.folds.map(\.index) == [0, 1, 2])
         for (fold, threshold) in zip(validation.folds, [Float(0.325), 0.325, 0.45]) {
-            #expect(abs(fold.maxEuclideanDistance - threshold) < 1e-6, "fold \(fold.index): \(fold.maxEuclideanDistance)")
+            #expect(
+                abs(fold.maxEuclideanDistance - threshold) < 1e-6, "fold \(fold.index): \(fold.maxEuclideanDistance)")
         }
         #expect(validation.folds.map(\.accuracy) == [1, 0.5, 0.5])
         #expect(abs(validation.accuracyMean - 2.0 / 3) < 1e-12)
         // Deviations 1/3, −1/6, −1/6: variance (1/9 + 1/36 + 1/36) / 3 = 1/18.
         #expect(abs(validation.accuracyStandardDeviation - (1.0 / 18).squareRoot()) < 1e-12)
         #expect(abs(validation.meanMaxEuclideanDistance - 1.1 / 3) < 1e-6)
-        #expect(validation.confusion == ConfusionMatrix(truePositives: 2, falseNegatives: 1, falsePositives: 1, trueNegatives: 2))
+        #expect(
+            validation.confusion
+                == ConfusionMatrix(truePositives: 2, falseNegatives: 1, falsePositives: 1, trueNegatives: 2))
 
         let evaluation = PairEvaluation(crossValidating: pairs, foldCount: 3)
         #expect(evaluation.accuracy == validation.accuracyMean)
@@ -135,7 +142,8 @@ import Testing
 
     @Test func calibrationIsSupportedWithEnoughPairs() throws {
         let different = (0..<3000).map { Float(0.6) + Float($0) / 10000 }
-        let calibration = try #require(FARCalibration(Self.pairs(same: [0.2], different: different), targetFalseAcceptRate: 1e-3))
+        let calibration = try #require(
+            FARCalibration(Self.pairs(same: [0.2], different: different), targetFalseAcceptRate: 1e-3))
         #expect(calibration.differentPairsNeeded == 3000 && calibration.isSupported)
         #expect(calibration.falseAccepts == 3)
         #expect(calibration.maxEuclideanDistance == different[3])
