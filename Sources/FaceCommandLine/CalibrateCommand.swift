@@ -50,27 +50,37 @@ enum CalibrateCommand {
                 .unreadableInput, "\(list.source) has no different-person pair; a false accept rate needs some")
         }
         if options.has("json") {
-            print(
-                "{\"far_target\": \(far), \"threshold\": \(calibration.maxEuclideanDistance), "
-                    + "\"false_accepts\": \(calibration.falseAccepts), \"measured_far\": \(calibration.measuredFalseAcceptRate), "
-                    + "\"tar\": \(calibration.trueAcceptRate), \"different_pairs\": \(calibration.differentPersonCount), "
-                    + "\"same_pairs\": \(calibration.samePersonCount), \"different_pairs_needed\": \(calibration.differentPairsNeeded), "
-                    + "\"supported\": \(calibration.isSupported)}")
+            let members = [
+                "\"far_target\": \(far)", "\"threshold\": \(calibration.maxEuclideanDistance)",
+                "\"false_accepts\": \(calibration.falseAccepts)",
+                "\"measured_far\": \(calibration.measuredFalseAcceptRate)", "\"tar\": \(calibration.trueAcceptRate)",
+                "\"different_pairs\": \(calibration.differentPersonCount)",
+                "\"same_pairs\": \(calibration.samePersonCount)",
+                "\"different_pairs_needed\": \(calibration.differentPairsNeeded)",
+                "\"supported\": \(calibration.isSupported)",
+            ]
+            print("{" + members.joined(separator: ", ") + "}")
             return .success
         }
         let threshold = String(format: "%.4f", calibration.maxEuclideanDistance)
+        let measured = String(format: "%.4g", calibration.measuredFalseAcceptRate)
+        let accepted = String(format: "%.2f", calibration.trueAcceptRate * 100)
+        let different = calibration.differentPersonCount
+        let needed = calibration.differentPairsNeeded
         print("Recommended threshold for FAR \(far): \(threshold) (same person when the distance is below it)")
         print(
-            "  on these pairs: \(calibration.falseAccepts) of \(calibration.differentPersonCount) different-person pairs accepted (FAR \(String(format: "%.4g", calibration.measuredFalseAcceptRate))), \(String(format: "%.2f", calibration.trueAcceptRate * 100))% of \(calibration.samePersonCount) same-person pairs accepted"
-        )
+            "  on these pairs: \(calibration.falseAccepts) of \(different) different-person pairs accepted (FAR \(measured)), "
+                + "\(accepted)% of \(calibration.samePersonCount) same-person pairs accepted")
         if calibration.isSupported {
             print(
-                "  the estimate rests on \(calibration.differentPersonCount) different-person pairs, enough for FAR \(far) (at least \(calibration.differentPairsNeeded) are needed)"
+                "  the estimate rests on \(different) different-person pairs, enough for FAR \(far) (at least \(needed))"
             )
         } else {
+            let bound = String(format: "%.2g", calibration.ruleOfThreeBound)
             print(
-                "  the estimate rests on only \(calibration.differentPersonCount) different-person pairs: FAR \(far) needs at least \(calibration.differentPairsNeeded) to be measured; with none accepted the real rate is only known to be below \(String(format: "%.2g", calibration.ruleOfThreeBound)) (95%). Label more different-person pairs."
-            )
+                "  the estimate rests on only \(different) different-person pairs: FAR \(far) needs at least \(needed) "
+                    + "to be measured; even with none accepted, the real rate is only known to be below \(bound) (95%). "
+                    + "Label more different-person pairs.")
         }
         return .success
     }

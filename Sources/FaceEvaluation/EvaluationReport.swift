@@ -134,52 +134,60 @@ public struct EvaluationReport: Sendable {
 
     /// The terminal summary.
     public func summary() -> String {
-        var lines = [
-            "\(title): \(evaluation.pairs.count) pairs (\(evaluation.roc.samePersonCount) same, \(evaluation.roc.differentPersonCount) different), \(run.photoCount) photos"
-        ]
+        let counts = "\(evaluation.roc.samePersonCount) same, \(evaluation.roc.differentPersonCount) different"
+        var lines = ["\(title): \(evaluation.pairs.count) pairs (\(counts)), \(run.photoCount) photos"]
         lines.append(contentsOf: figureLines(evaluation, label: flip ? "with flip" : nil))
         if let withoutFlip {
             lines.append(contentsOf: figureLines(withoutFlip, label: "without flip"))
-            let gain = (evaluation.accuracy - withoutFlip.accuracy) * 100
-            lines.append(
-                "  flip changes accuracy by \(Self.signed(gain)) points and AUC by \(Self.signed((evaluation.areaUnderCurve - withoutFlip.areaUnderCurve) * 100)) points"
-            )
+            let accuracyGain = Self.signed((evaluation.accuracy - withoutFlip.accuracy) * 100)
+            let aucGain = Self.signed((evaluation.areaUnderCurve - withoutFlip.areaUnderCurve) * 100)
+            lines.append("  flip changes accuracy by \(accuracyGain) points and AUC by \(aucGain) points")
         }
         if let validation = evaluation.crossValidation {
-            lines.append(
-                "  folds: "
-                    + validation.folds.map { "\($0.index + 1): \(Self.percent($0.accuracy))" }.joined(separator: "  "))
+            let folds = validation.folds.map { "\($0.index + 1): \(Self.percent($0.accuracy))" }
+            lines.append("  folds: " + folds.joined(separator: "  "))
         }
         lines.append("  faces: \(facesSentence())")
-        lines.append(
-            "  photos: \(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s), \(run.cacheHits) from the cache"
-        )
+        lines.append("  photos: \(photosSentence()), \(run.cacheHits) from the cache")
         return lines.joined(separator: "\n")
     }
 
-    private var rate: Double { run.seconds > 0 ? Double(run.photoCount) / run.seconds : 0 }
+    private func photosSentence() -> String {
+        let rate = run.seconds > 0 ? Double(run.photoCount) / run.seconds : 0
+        return "\(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s)"
+    }
 
     private func figureLines(_ evaluation: PairEvaluation, label: String?) -> [String] {
         let heading = label.map { " (\($0))" } ?? ""
-        let confusion = evaluation.confusion
-        let accuracy =
-            evaluation.crossValidation == nil
-            ? "accuracy \(Self.percent(evaluation.accuracy)) at threshold \(Self.fixed(Double(evaluation.threshold), 4))"
-            : "accuracy \(Self.percent(evaluation.accuracy)) ± \(Self.percent(evaluation.accuracyStandardDeviation)) over \(evaluation.crossValidation!.folds.count) folds (mean threshold \(Self.fixed(Double(evaluation.threshold), 4)))"
-        return [
-            "  \(accuracy)\(heading)",
-            "    AUC \(Self.fixed(evaluation.areaUnderCurve, 5)), EER \(Self.percent(evaluation.equalErrorRate)), TAR \(Self.percent(evaluation.trueAcceptRateAtFAR1e3)) at FAR 1e-3, \(Self.percent(evaluation.trueAcceptRateAtFAR1e2)) at FAR 1e-2",
-            "    confusion: \(confusion.truePositives) same accepted, \(confusion.falseNegatives) same rejected, \(confusion.falsePositives) different accepted, \(confusion.trueNegatives) different rejected; precision \(Self.fixed(confusion.precision, 4)), recall \(Self.fixed(confusion.recall, 4)), F1 \(Self.fixed(confusion.f1, 4))",
-        ]
+        let threshold = Self.fixed(Double(evaluation.threshold), 4)
+        var accuracy = "accuracy \(Self.percent(evaluation.accuracy))"
+        if let validation = evaluation.crossValidation {
+            accuracy += " ± \(Self.percent(evaluation.accuracyStandardDeviation)) over \(validation.folds.count) folds"
+            accuracy += " (mean threshold \(threshold))"
+        } else {
+            accuracy += " at threshold \(threshold)"
+        }
+        let rates =
+            "AUC \(Self.fixed(evaluation.areaUnderCurve, 5)), EER \(Self.percent(evaluation.equalErrorRate)), "
+            + "TAR \(Self.percent(evaluation.trueAcceptRateAtFAR1e3)) at FAR 1e-3, "
+            + "\(Self.percent(evaluation.trueAcceptRateAtFAR1e2)) at FAR 1e-2"
+        let matrix = evaluation.confusion
+        let decisions =
+            "confusion: \(matrix.truePositives) same accepted, \(matrix.falseNegatives) same rejected, "
+            + "\(matrix.falsePositives) different accepted, \(matrix.trueNegatives) different rejected; "
+            + "precision \(Self.fixed(matrix.precision, 4)), recall \(Self.fixed(matrix.recall, 4)), "
+            + "F1 \(Self.fixed(matrix.f1, 4))"
+        return ["  \(accuracy)\(heading)", "    " + rates, "    " + decisions]
     }
 
     private func facesSentence() -> String {
+        let side = Int(FaceChoice.fallbackSideFraction * 100)
         let fallbackNote =
             choice.fallsBackToCentre
-            ? "described from the centred fallback box (side \(Int(FaceChoice.fallbackSideFraction * 100))% of the shorter side)"
+            ? "described from the centred fallback box (side \(side)% of the shorter side)"
             : "left without a descriptor (their pairs are rejected)"
-        return
-            "\(run.noFace) photos had no detected face, \(run.fallback) of them \(fallbackNote); \(run.multipleFaces) had several faces (the one nearest the centre was used)"
+        return "\(run.noFace) photos had no detected face, \(run.fallback) of them \(fallbackNote); "
+            + "\(run.multipleFaces) had several faces (the one nearest the centre was used)"
     }
 
     // MARK: - Markdown
@@ -187,14 +195,21 @@ public struct EvaluationReport: Sendable {
     /// `report.md`: the figures, the per-fold table, the confusion matrix, face handling and the plots.
     public func markdown() -> String {
         var text = "# \(title)\n\n"
+        let counts = "\(evaluation.roc.samePersonCount) same person, \(evaluation.roc.differentPersonCount) different"
         text +=
-            "Pairs: `\(pairSource)` — \(evaluation.pairs.count) pairs (\(evaluation.roc.samePersonCount) same person, \(evaluation.roc.differentPersonCount) different), \(run.photoCount) distinct photos.\n\n"
+            "Pairs: `\(pairSource)` — \(evaluation.pairs.count) pairs (\(counts)), "
+            + "\(run.photoCount) distinct photos.\n\n"
         if let validation = evaluation.crossValidation {
             text +=
-                "Protocol: \(validation.folds.count)-fold cross-validation. For each fold the threshold maximising accuracy on the other folds (a midpoint between sorted distances) scores that fold; accuracy is the mean ± standard deviation over folds, and the confusion matrix adds up the folds' decisions at their own thresholds.\n\n"
+                "Protocol: \(validation.folds.count)-fold cross-validation. For each fold the threshold maximising "
+                + "accuracy on the other folds (a midpoint between sorted distances) scores that fold; accuracy is the "
+                + "mean ± standard deviation over folds, and the confusion matrix adds up the folds' decisions "
+                + "at their own thresholds.\n\n"
         } else {
+            let threshold = Self.fixed(Double(evaluation.threshold), 4)
             text +=
-                "Protocol: every pair decided at a fixed threshold of \(Self.fixed(Double(evaluation.threshold), 4)) (same person when the Euclidean distance is below it).\n\n"
+                "Protocol: every pair decided at a fixed threshold of \(threshold) "
+                + "(same person when the Euclidean distance is below it).\n\n"
         }
         text +=
             "| | accuracy | AUC | EER | TAR @ FAR 1e-3 | TAR @ FAR 1e-2 | threshold |\n|---|---|---|---|---|---|---|\n"
@@ -206,34 +221,45 @@ public struct EvaluationReport: Sendable {
         text += "| same person | \(confusion.truePositives) | \(confusion.falseNegatives) |\n"
         text += "| different people | \(confusion.falsePositives) | \(confusion.trueNegatives) |\n\n"
         text +=
-            "Precision \(Self.fixed(confusion.precision, 4)), recall \(Self.fixed(confusion.recall, 4)), F1 \(Self.fixed(confusion.f1, 4)).\n"
+            "Precision \(Self.fixed(confusion.precision, 4)), recall \(Self.fixed(confusion.recall, 4)), "
+            + "F1 \(Self.fixed(confusion.f1, 4)).\n"
+        let best = evaluation.bestThreshold
         text +=
-            "The best single threshold on all pairs at once is \(Self.fixed(Double(evaluation.bestThreshold.maxEuclideanDistance), 4)) (accuracy \(Self.percent(evaluation.bestThreshold.accuracy)); optimistic, as it is chosen on the pairs it scores).\n\n"
+            "The best single threshold on all pairs at once is \(Self.fixed(Double(best.maxEuclideanDistance), 4)) "
+            + "(accuracy \(Self.percent(best.accuracy)); optimistic, as it is chosen on the pairs it scores).\n\n"
         if let validation = evaluation.crossValidation {
             text += "## Folds\n\n| fold | threshold | accuracy | pairs |\n|---|---|---|---|\n"
             for fold in validation.folds {
-                text +=
-                    "| \(fold.index + 1) | \(Self.fixed(Double(fold.maxEuclideanDistance), 4)) | \(Self.percent(fold.accuracy)) | \(fold.confusion.total) |\n"
+                let threshold = Self.fixed(Double(fold.maxEuclideanDistance), 4)
+                let accuracy = Self.percent(fold.accuracy)
+                text += Self.tableLine(["\(fold.index + 1)", threshold, accuracy, "\(fold.confusion.total)"])
             }
             text += "\n"
         }
+        let sentence = facesSentence()
         text += "## Faces\n\n"
         text +=
-            "Each photo's face: the detector's (upsample \(choice.upsample)) face nearest the photo's centre. \(facesSentence().prefix(1).uppercased() + facesSentence().dropFirst()).\n\n"
-        text +=
-            "Photos: \(run.photoCount) in \(Self.fixed(run.seconds, 1)) s (\(Self.fixed(rate, 1)) photos/s), \(run.cacheHits) from the descriptor cache.\n\n"
+            "Each photo's face: the face nearest the photo's centre found by the detector "
+            + "(upsample \(choice.upsample)"
+            + (choice.detectionRegionFraction < 1
+                ? ", scanning the central \(Int(choice.detectionRegionFraction * 100))% of the photo)" : ")")
+            + ". \(sentence.prefix(1).uppercased() + sentence.dropFirst()).\n\n"
+        text += "Photos: \(photosSentence()), \(run.cacheHits) from the descriptor cache.\n\n"
         text += "## Plots\n\n![ROC](\(Self.fileNames.roc))\n\n![Distances](\(Self.fileNames.histograms))\n"
         return text
     }
 
     private func tableRow(_ label: String, _ evaluation: PairEvaluation) -> String {
-        let accuracy =
-            evaluation.crossValidation == nil
-            ? Self.percent(evaluation.accuracy)
-            : "\(Self.percent(evaluation.accuracy)) ± \(Self.percent(evaluation.accuracyStandardDeviation))"
-        return
-            "| \(label) | \(accuracy) | \(Self.fixed(evaluation.areaUnderCurve, 5)) | \(Self.percent(evaluation.equalErrorRate)) | \(Self.percent(evaluation.trueAcceptRateAtFAR1e3)) | \(Self.percent(evaluation.trueAcceptRateAtFAR1e2)) | \(Self.fixed(Double(evaluation.threshold), 4)) |\n"
+        var accuracy = Self.percent(evaluation.accuracy)
+        if evaluation.crossValidation != nil { accuracy += " ± \(Self.percent(evaluation.accuracyStandardDeviation))" }
+        return Self.tableLine([
+            label, accuracy, Self.fixed(evaluation.areaUnderCurve, 5), Self.percent(evaluation.equalErrorRate),
+            Self.percent(evaluation.trueAcceptRateAtFAR1e3), Self.percent(evaluation.trueAcceptRateAtFAR1e2),
+            Self.fixed(Double(evaluation.threshold), 4),
+        ])
     }
+
+    private static func tableLine(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |\n" }
 
     // MARK: - Files
 

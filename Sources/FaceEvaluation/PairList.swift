@@ -71,7 +71,8 @@ public struct PairList: Sendable {
             let last = body.last?.number ?? header.number
             throw FaceEvaluationError(
                 .malformedPairs,
-                "\(source): the header '\(header.text)' promises \(foldCount) folds of \(perClass) same-person and \(perClass) different-person lines (\(expected) lines), but \(body.count) follow (last at line \(last))"
+                "\(source): the header '\(header.text)' promises \(foldCount) folds of \(perClass) same-person and "
+                    + "\(perClass) different-person lines (\(expected) lines), but \(body.count) follow (last at line \(last))"
             )
         }
         var pairs: [LabelledPair] = []

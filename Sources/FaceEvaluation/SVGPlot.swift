@@ -109,7 +109,8 @@ public enum SVGPlot {
 
     private static func header(title: String) -> String {
         """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+        viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
         <text x="\(width / 2)" y="24" text-anchor="middle" font-size="16">\(escaped(title))</text>
 
@@ -147,47 +148,68 @@ public enum SVGPlot {
         }
         func format(_ value: Double) -> String { String(format: "%.1f", value) }
 
+        /// One SVG element; numbers are written with one decimal, text is escaped.
+        func element(_ name: String, _ attributes: [(String, Any)], text: String? = nil) -> String {
+            let written = attributes.map { key, value in
+                let text = (value as? Double).map(format) ?? "\(value)"
+                return "\(key)=\"\(text)\""
+            }
+            let opening = "<\(name) " + written.joined(separator: " ")
+            return (text.map { opening + ">\(escaped($0))</\(name)>" } ?? opening + "/>") + "\n"
+        }
+
         func axes(xLabel: String, yLabel: String, xTicks: [(Double, String)], yTicks: [(Double, String)]) -> String {
+            let (plotWidth, plotHeight, base) = (width - left - right, height - top - bottom, y(yRange.lowerBound))
             var svg = "<g stroke=\"#333\" fill=\"none\">\n"
-            svg +=
-                "<rect x=\"\(format(left))\" y=\"\(format(top))\" width=\"\(format(width - left - right))\" height=\"\(format(height - top - bottom))\"/>\n"
+            svg += element("rect", [("x", left), ("y", top), ("width", plotWidth), ("height", plotHeight)])
             for (value, _) in xTicks {
-                svg +=
-                    "<line x1=\"\(format(x(value)))\" y1=\"\(format(y(yRange.lowerBound)))\" x2=\"\(format(x(value)))\" y2=\"\(format(y(yRange.lowerBound) + 5))\"/>\n"
+                svg += element("line", [("x1", x(value)), ("y1", base), ("x2", x(value)), ("y2", base + 5)])
             }
             for (value, _) in yTicks {
-                svg +=
-                    "<line x1=\"\(format(left - 5))\" y1=\"\(format(y(value)))\" x2=\"\(format(left))\" y2=\"\(format(y(value)))\"/>\n"
-                svg +=
-                    "<line x1=\"\(format(left))\" y1=\"\(format(y(value)))\" x2=\"\(format(width - right))\" y2=\"\(format(y(value)))\" stroke=\"#eee\"/>\n"
+                svg += element("line", [("x1", left - 5), ("y1", y(value)), ("x2", left), ("y2", y(value))])
+                svg += element(
+                    "line",
+                    [("x1", left), ("y1", y(value)), ("x2", width - right), ("y2", y(value)), ("stroke", "#eee")])
             }
             svg += "</g>\n"
             for (value, label) in xTicks {
-                svg +=
-                    "<text x=\"\(format(x(value)))\" y=\"\(format(height - bottom + 20))\" text-anchor=\"middle\">\(escaped(label))</text>\n"
+                svg += element(
+                    "text", [("x", x(value)), ("y", height - bottom + 20), ("text-anchor", "middle")], text: label)
             }
             for (value, label) in yTicks {
-                svg +=
-                    "<text x=\"\(format(left - 8))\" y=\"\(format(y(value) + 4))\" text-anchor=\"end\">\(escaped(label))</text>\n"
+                svg += element("text", [("x", left - 8), ("y", y(value) + 4), ("text-anchor", "end")], text: label)
             }
-            svg +=
-                "<text x=\"\(format(left + (width - left - right) / 2))\" y=\"\(format(height - 18))\" text-anchor=\"middle\">\(escaped(xLabel))</text>\n"
-            svg +=
-                "<text x=\"18\" y=\"\(format(top + (height - top - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(format(top + (height - top - bottom) / 2)))\">\(escaped(yLabel))</text>\n"
+            svg += element(
+                "text", [("x", left + plotWidth / 2), ("y", height - 18), ("text-anchor", "middle")], text: xLabel)
+            let middle = top + plotHeight / 2
             return svg
+                + element(
+                    "text",
+                    [
+                        ("x", 18.0), ("y", middle), ("text-anchor", "middle"),
+                        ("transform", "rotate(-90 18 \(format(middle)))"),
+                    ],
+                    text: yLabel)
         }
 
         func polyline(_ points: [(x: Double, y: Double)], colour: String) -> String {
             let coordinates = points.map { "\(format(x($0.x))),\(format(y($0.y)))" }.joined(separator: " ")
-            return
-                "<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" stroke-opacity=\"0.85\"/>\n"
+            return element(
+                "polyline",
+                [
+                    ("points", coordinates), ("fill", "none"), ("stroke", colour), ("stroke-width", "2.5"),
+                    ("stroke-opacity", "0.85"),
+                ])
         }
 
         func bar(from start: Double, to end: Double, height value: Double, colour: String) -> String {
-            let top = y(value)
-            let base = y(yRange.lowerBound)
-            return
-                "<rect x=\"\(format(x(start)))\" y=\"\(format(top))\" width=\"\(format(x(end) - x(start)))\" height=\"\(format(base - top))\" fill=\"\(colour)\" fill-opacity=\"0.5\"/>\n"
+            let (top, base) = (y(value), y(yRange.lowerBound))
+            return element(
+                "rect",
+                [
+                    ("x", x(start)), ("y", top), ("width", x(end) - x(start)), ("height", base - top), ("fill", colour),
+                    ("fill-opacity", "0.5"),
+                ])
         }
 
         /// A vertical line labelled near its foot: to its right, or with `labelOnLeft` to its left (clear
@@ -195,13 +217,17 @@ public enum SVGPlot {
         func verticalLine(at value: Double, colour: String, dashed: Bool, label: String, labelOnLeft: Bool = false)
             -> String
         {
-            let position = format(x(value))
-            let dash = dashed ? " stroke-dasharray=\"4 3\"" : ""
+            var line: [(String, Any)] = [
+                ("x1", x(value)), ("y1", top), ("x2", x(value)), ("y2", height - bottom), ("stroke", colour),
+                ("stroke-width", "1.5"),
+            ]
+            if dashed { line.append(("stroke-dasharray", "4 3")) }
             let onLeft = labelOnLeft && x(value) - left > 60
-            let labelX = onLeft ? x(value) - 4 : x(value) + 4
-            return
-                "<line x1=\"\(position)\" y1=\"\(format(top))\" x2=\"\(position)\" y2=\"\(format(height - bottom))\" stroke=\"\(colour)\" stroke-width=\"1.5\"\(dash)/>\n"
-                + "<text x=\"\(format(labelX))\" y=\"\(format(height - bottom - 6))\" fill=\"\(colour)\"\(onLeft ? " text-anchor=\"end\"" : "")>\(escaped(label))</text>\n"
+            var text: [(String, Any)] = [
+                ("x", onLeft ? x(value) - 4 : x(value) + 4), ("y", height - bottom - 6), ("fill", colour),
+            ]
+            if onLeft { text.append(("text-anchor", "end")) }
+            return element("line", line) + element("text", text, text: label)
         }
     }
 }
