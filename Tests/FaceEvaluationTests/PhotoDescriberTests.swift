@@ -130,6 +130,24 @@ import Testing
         #expect(scored[0].distance < 0.6 && scored[1].distance > 0.6)
     }
 
+    @Test func anUndecodablePhotoIsNamed() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("facekit-notes-\(getpid()).jpg").path
+        try Data("These are notes, not a photo.\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try EvaluationRun(
+                photos: [TestAssets.photo("obama.jpg"), path],
+                makeDescriber: { () throws(FacePipelineError) in
+                    PhotoDescriber(
+                        recognizer: try FaceRecognizer(models: ModelDirectory(path: TestAssets.modelsDirectory)))
+                }, cache: nil)
+            Issue.record("no error for a text file")
+        } catch {
+            #expect(error.code == .unreadablePhoto)
+            #expect(error.message.hasPrefix("\(path): "), "\(error.message)")
+        }
+    }
+
     @Test func missingPhotosAreNamedBeforeAnyWork() {
         let absent = TestAssets.photo("absent-\(getpid()).jpg")
         do {
