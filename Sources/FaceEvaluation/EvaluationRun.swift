@@ -64,11 +64,9 @@ public struct EvaluationRun: Sendable {
                     }
                 }
                 guard let describer else { break }
-                let images = try Self.decode(
-                    misses.map { (chunk[$0], read[$0].bytes) }, context: describer.recognizer.context)
-                var report: (@Sendable () -> Void)?
-                if let progress { report = { progress.advance(by: 1) } }
-                let described = describer.describe(images, located: report)
+                let described = try Self.describe(
+                    misses.map { (chunk[$0], read[$0].bytes) }, with: describer,
+                    progress: progress)
                 var stored: [(photoSHA256: String, description: PhotoDescription)] = []
                 for (index, description) in zip(misses, described) {
                     descriptions[chunk[index]] = description
@@ -141,25 +139,27 @@ public struct EvaluationRun: Sendable {
         return read
     }
 
-    private static func decode(_ files: [(path: String, bytes: [UInt8])], context: ComputeContext)
-        throws(FaceEvaluationError) -> [Image]
-    {
-        var images = [Image?](repeating: nil, count: files.count)
+    /// Decodes and describes photos on the worker threads; the first photo that cannot be decoded fails the run.
+    private static func describe(
+        _ files: [(path: String, bytes: [UInt8])], with describer: PhotoDescriber,
+        progress: ProgressReporter?
+    ) throws(FaceEvaluationError) -> [PhotoDescription] {
         var failures = [String?](repeating: nil, count: files.count)
-        images.withUnsafeMutableBufferPointer { results in
-            failures.withUnsafeMutableBufferPointer { errors in
-                context.parallelFor(files.count) { index in
-                    do throws(ImageError) {
-                        results[index] = try ImageDecoder.decode(files[index].bytes)
-                    } catch {
-                        errors[index] = "\(files[index].path): \(error.message)"
-                    }
+        var report: (@Sendable () -> Void)?
+        if let progress { report = { progress.advance(by: 1) } }
+        let described = failures.withUnsafeMutableBufferPointer { errors in
+            describer.describe(count: files.count, located: report) { index -> Image? in
+                do throws(ImageError) {
+                    return try ImageDecoder.decode(files[index].bytes)
+                } catch {
+                    errors[index] = "\(files[index].path): \(error.message)"
+                    return nil
                 }
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first {
             throw FaceEvaluationError(.unreadablePhoto, failure)
         }
-        return images.map { $0! }
+        return described.map { $0! }
     }
 }

@@ -26,20 +26,32 @@ public struct PhotoDescriber: Sendable {
     /// One description per image, in order; `located` is called (from any thread) as each image's face
     /// has been found, before the descriptors are computed.
     public func describe(_ images: [Image], located report: (@Sendable () -> Void)? = nil) -> [PhotoDescription] {
-        let located =
-            recognizer.context.threads > 1 && images.count > 1
-            ? locateInParallel(images, report: report)
-            : images.map { image in
-                defer { report?() }
-                return locate(in: image, context: recognizer.context)
+        describe(count: images.count, located: report) { images[$0] }.map { $0! }
+    }
+
+    /// Describes `count` photos whose images `load(index)` gives; `nil` from `load` gives `nil`.
+    ///
+    /// `load` runs on the worker threads, so decoding is spread over the cores too, and each image is
+    /// dropped as soon as its chip is cut: memory holds one photo per thread, not the whole batch.
+    public func describe(count: Int, located report: (@Sendable () -> Void)? = nil, loading load: (Int) -> Image?)
+        -> [PhotoDescription?]
+    {
+        var prepared = [Prepared?](repeating: nil, count: count)
+        let parallel = recognizer.context.threads > 1 && count > 1
+        let perPhoto = parallel ? ComputeContext(threads: 1) : recognizer.context
+        prepared.withUnsafeMutableBufferPointer { results in
+            recognizer.context.parallelFor(parallel ? count : 0) { index in
+                results[index] = prepare(load(index), context: perPhoto)
+                report?()
             }
-        var chips: [Image] = []
-        for (image, face) in zip(images, located) {
-            guard let face else { continue }
-            let chip = recognizer.aligner.chip(from: image, landmarks: face.landmarks)
-            chips.append(chip)
-            if mirrors { chips.append(Self.mirrored(chip)) }
+            if !parallel {
+                for index in 0..<count {
+                    results[index] = prepare(load(index), context: perPhoto)
+                    report?()
+                }
+            }
         }
+        let chips = prepared.flatMap { $0?.chips ?? [] }
         var descriptors: [Descriptor]
         do {
             descriptors = try recognizer.embedder.descriptors(for: chips, context: recognizer.context)
@@ -47,11 +59,11 @@ public struct PhotoDescriber: Sendable {
             preconditionFailure("aligned chips were refused by the embedder: \(error)")
         }
         descriptors.reverse()
-        return located.map { face in
-            guard let face else {
+        return prepared.map { photo in
+            guard let photo else { return nil }
+            guard let face = photo.face else {
                 return PhotoDescription(
-                    source: .none, facesFound: 0, box: BoundingBox(x: 0, y: 0, width: 0, height: 0),
-                    descriptor: nil)
+                    source: .none, facesFound: 0, box: BoundingBox(x: 0, y: 0, width: 0, height: 0), descriptor: nil)
             }
             let descriptor = descriptors.popLast()
             let mirrored = mirrors ? descriptors.popLast() : nil
@@ -59,6 +71,19 @@ public struct PhotoDescriber: Sendable {
                 source: face.source, facesFound: face.facesFound, box: face.box,
                 descriptor: descriptor, mirroredDescriptor: mirrored)
         }
+    }
+
+    /// A loaded photo's chosen face and its chips (the chip, then its mirror), or no face at all.
+    private struct Prepared {
+        let face: Located?
+        let chips: [Image]
+    }
+
+    private func prepare(_ image: Image?, context: ComputeContext) -> Prepared? {
+        guard let image else { return nil }
+        guard let face = locate(in: image, context: context) else { return Prepared(face: nil, chips: []) }
+        let chip = recognizer.aligner.chip(from: image, landmarks: face.landmarks)
+        return Prepared(face: face, chips: mirrors ? [chip, Self.mirrored(chip)] : [chip])
     }
 
     /// The image mirrored left to right.
@@ -99,18 +124,6 @@ public struct PhotoDescriber: Sendable {
         let facesFound: Int
         let box: BoundingBox
         let landmarks: FaceLandmarks
-    }
-
-    private func locateInParallel(_ images: [Image], report: (@Sendable () -> Void)?) -> [Located?] {
-        let single = ComputeContext(threads: 1)
-        var located = [Located?](repeating: nil, count: images.count)
-        located.withUnsafeMutableBufferPointer { results in
-            recognizer.context.parallelFor(images.count) { index in
-                results[index] = locate(in: images[index], context: single)
-                report?()
-            }
-        }
-        return located
     }
 
     private func locate(in image: Image, context: ComputeContext) -> Located? {
