@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "FaceGallery", targets: ["FaceGallery"]),
         .library(name: "FaceGallerySQLite", targets: ["FaceGallerySQLite"]),
         .library(name: "FaceGalleryPostgres", targets: ["FaceGalleryPostgres"]),
+        .library(name: "FaceEvaluation", targets: ["FaceEvaluation"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -64,8 +65,11 @@ let package = Package(
         .target(name: "FaceGallerySQLite", dependencies: ["FaceGallery", "CSQLite"]),
         .target(name: "FaceGalleryPostgres", dependencies: ["FaceCore", "FaceGallery", "CLibPQ"]),
 
+        // MARK: - Evaluation
+        .target(name: "FaceEvaluation", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
+
         // MARK: - Command line
-        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite", "FaceGalleryPostgres"]),
+        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite", "FaceGalleryPostgres", "FaceEvaluation"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "FaceGallerySQLiteTests", dependencies: ["FaceGallerySQLite", "FaceTestSupport", "CSQLite"]),
         .testTarget(name: "FaceGalleryPostgresIntegrationTests",
                     dependencies: ["FaceGalleryPostgres", "FaceTestSupport"]),
+        .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceTestSupport"]),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
