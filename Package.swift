@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "FacePipeline", targets: ["FacePipeline"]),
         .library(name: "FaceGallery", targets: ["FaceGallery"]),
         .library(name: "FaceGallerySQLite", targets: ["FaceGallerySQLite"]),
+        .library(name: "FaceHTTP", targets: ["FaceHTTP"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -36,6 +37,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CShims"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         // faiss (Debian `libfaiss-dev`, static, with OpenMP and reference BLAS/LAPACK) behind our own C shim.
         .target(
             name: "CFaiss",
@@ -61,8 +63,11 @@ let package = Package(
         .target(name: "FaceGallery", dependencies: ["FaceCore", "CBLAS", "CFaiss"], swiftSettings: numericSettings),
         .target(name: "FaceGallerySQLite", dependencies: ["FaceGallery", "CSQLite"]),
 
+        // MARK: - HTTP service
+        .target(name: "FaceHTTP", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "CMicroHTTPD"]),
+
         // MARK: - Command line
-        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite"]),
+        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite", "FaceHTTP"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
@@ -74,6 +79,7 @@ let package = Package(
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceGallerySQLiteTests", dependencies: ["FaceGallerySQLite", "FaceTestSupport", "CSQLite"]),
+        .testTarget(name: "FaceHTTPTests", dependencies: ["FaceHTTP", "FaceGallerySQLite", "FaceImage", "FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -7,7 +7,7 @@ public enum FaceKitCommand {
     static let commands: [Command] = [
         DetectCommand.command, EmbedCommand.command, VerifyCommand.command,
         EnrollCommand.command, IdentifyCommand.command, SubjectsCommand.command, GalleryCommand.command,
-        ModelsCommand.command,
+        ModelsCommand.command, ServeCommand.command,
     ]
 
     static var overview: String {
