@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "FacePipelineTests", dependencies: ["FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceGallerySQLiteTests", dependencies: ["FaceGallerySQLite", "FaceTestSupport", "CSQLite"]),
-        .testTarget(name: "FaceHTTPTests", dependencies: ["FaceHTTP", "FaceGallerySQLite", "FaceImage", "FacePipeline", "FaceTestSupport"]),
+        .testTarget(name: "FaceHTTPTests", dependencies: ["FaceHTTP", "FaceCore", "FaceGallerySQLite", "FaceImage", "FacePipeline", "FaceTestSupport"]),
         .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17

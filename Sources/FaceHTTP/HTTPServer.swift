@@ -90,12 +90,15 @@ public final class HTTPServer: @unchecked Sendable {
             self.daemon = nil
             return current
         }) else { return }
-        _ = MHD_quiesce_daemon(daemon)
+        // The listening socket stays open (connections already queued on it wait) until the daemon has
+        // stopped; libmicrohttpd's threads may still use it before then.
+        let listener = MHD_quiesce_daemon(daemon)
         let deadline = Date().addingTimeInterval(FaceService.seconds(gracePeriod))
         idle.lock()
         while activeRequests > 0 && idle.wait(until: deadline) {}
         idle.unlock()
         MHD_stop_daemon(daemon)
+        if listener >= 0 { close(listener) }
     }
 
     deinit { stop(gracePeriod: .zero) }
