@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "FaceGalleryTests", dependencies: ["FaceGallery", "FaceTestSupport"], swiftSettings: numericSettings),
         .testTarget(name: "FaceGallerySQLiteTests", dependencies: ["FaceGallerySQLite", "FaceTestSupport", "CSQLite"]),
         .testTarget(name: "FaceHTTPTests", dependencies: ["FaceHTTP", "FaceCore", "FaceGallerySQLite", "FaceImage", "FacePipeline", "FaceTestSupport"]),
-        .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
+        .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceCore", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,4 +1,5 @@
 import FaceHTTP
+import FaceTestSupport
 import Foundation
 import Testing
 
