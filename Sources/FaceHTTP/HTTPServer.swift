@@ -114,6 +114,7 @@ public final class HTTPServer: @unchecked Sendable {
         var query: [String: String] = [:]
         var body: [UInt8] = []
         var bodyTooLarge = false
+        var bodyTimedOut = false
         var status = 0
         var responseBytes = 0
 
@@ -144,8 +145,14 @@ public final class HTTPServer: @unchecked Sendable {
         if uploadSize.pointee > 0 {
             let count = uploadSize.pointee
             uploadSize.pointee = 0
-            if state.started.duration(to: .now) > service.configuration.requestDeadline {
-                return .NO  // a client trickling its body past the deadline loses the connection
+            let elapsed = state.started.duration(to: .now)
+            if elapsed > service.configuration.requestDeadline * 2 {
+                return .NO  // a client still trickling its body long after the deadline loses the connection
+            }
+            if elapsed > service.configuration.requestDeadline {
+                state.bodyTimedOut = true  // answered with 408 once the body is complete
+                state.body = []
+                return .YES
             }
             if state.bodyTooLarge || state.body.count + count > service.configuration.maxBodyBytes {
                 state.bodyTooLarge = true
@@ -160,7 +167,7 @@ public final class HTTPServer: @unchecked Sendable {
         let response: HTTPResponse
         if state.bodyTooLarge {
             response = service.record(tooLarge(), method: method)
-        } else if state.started.duration(to: .now) > service.configuration.requestDeadline {
+        } else if state.bodyTimedOut {
             response = service.record(APIError(.requestTimeout, "the request body took longer than the deadline to arrive"), method: method)
         } else {
             let path = String(state.target.prefix { $0 != "?" })

@@ -143,15 +143,24 @@ import Glibc
 
     @Test func bodiesArrivingAfterTheDeadlineAreTimedOut() throws {
         let running = try Running(.init(maxBodyBytes: 1024 * 1024, requestDeadline: .seconds(1)))
-        let slow = try RawHTTPConnection(port: running.port)
-        slow.write("POST /api/v1/subjects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 15\r\n\r\n{\"name\"")
-        Thread.sleep(forTimeInterval: 1.5)
-        slow.write(": \"Ana\"}")
-        let received = slow.readAll()
-        if let reply = RawHTTPConnection.parse(received) {
-            #expect(reply.status == 408 && reply.errorCode == "REQUEST_TIMEOUT")
+        let late = try RawHTTPConnection(port: running.port)
+        late.write("POST /api/v1/subjects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 15\r\n\r\n{\"name\"")
+        Thread.sleep(forTimeInterval: 1.3)
+        late.write(": \"Ana\"}")
+        let reply = try #require(RawHTTPConnection.parse(late.readAll()))
+        #expect(reply.status == 408 && reply.errorCode == "REQUEST_TIMEOUT")
+
+        // Still sending long after the deadline: the connection is dropped.
+        let trickle = try RawHTTPConnection(port: running.port)
+        trickle.write("POST /api/v1/subjects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        var open = true
+        for _ in 0..<30 where open {
+            Thread.sleep(forTimeInterval: 0.2)
+            open = trickle.write(" ")
         }
+        #expect(RawHTTPConnection.parse(trickle.readAll()) == nil)
         #expect(try running.request("GET", "/api/v1/subjects").json["total"] as? Int == 0)
+        try running.expectHealthy()
     }
 
     @Test func aFullQueueAnswersOverloadedWhileHealthKeepsAnswering() throws {
