@@ -56,6 +56,8 @@ public final class FaceService: Sendable {
         queue = InferenceQueue(workers: configuration.inferenceWorkers, capacity: configuration.queueCapacity)
     }
 
+    deinit { queue.stop() }
+
     /// The `(method, path template, access)` of every route, for documentation checks.
     public static var routeTable: [(method: String, path: String, access: RouteAccess)] {
         router.routes.map { ($0.method, $0.template, $0.access) }

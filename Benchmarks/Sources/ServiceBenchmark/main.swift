@@ -34,8 +34,9 @@ let facekit = Bench.packageRoot + "/.build/release/facekit"
 guard FileManager.default.isExecutableFile(atPath: facekit) else {
     Bench.fail("\(facekit) not found; run 'swift build -c release --product facekit' in the checkout first")
 }
-let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    ?? Bench.fail("wrk not found; apt-get install wrk")
+guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+    Bench.fail("wrk not found; apt-get install wrk")
+}
 let environment = ProcessInfo.processInfo.environment
 let dataHome = environment["FACEKIT_HOME"] ?? ((environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share") + "/facekit")
 let photoDirectory = environment["FACEKIT_TEST_PHOTOS"] ?? dataHome + "/test-photos"

@@ -18,8 +18,8 @@ extension FaceService {
         let input = try RequestInput(context.request)
         let uploads = [try input.image("image1"), try input.image("image2")]
         let threshold = try input.positiveNumber("threshold", default: Descriptor.sameIdentityMaxEuclideanDistance)
-        var timing = StageTiming()
-        let (faces, counts) = try queue.run(deadline: context.deadline) { () throws(APIError) -> ([FoundFace], [Int]) in
+        let (faces, counts, timing) = try queue.run(deadline: context.deadline) { [self] () throws(APIError) -> ([FoundFace], [Int], StageTiming) in
+            var timing = StageTiming()
             var largest: [(image: Image, face: FoundFace)] = []
             var counts: [Int] = []
             for (index, upload) in uploads.enumerated() {
@@ -32,7 +32,7 @@ extension FaceService {
                 counts.append(found.count)
             }
             try checkDeadline(context.deadline)
-            return (try describe(largest, timing: &timing), counts)
+            return (try describe(largest, timing: &timing), counts, timing)
         }
         let distance = faces[0].descriptor!.euclideanDistance(to: faces[1].descriptor!)
         return .json(.object([
@@ -50,14 +50,15 @@ extension FaceService {
         let upload = try input.image("image")
         let top = try input.integer("top", in: 1...100, default: 5)
         let threshold = try input.positiveNumber("threshold", default: Descriptor.sameIdentityMaxEuclideanDistance)
-        var timing = StageTiming()
-        let (image, faces) = try queue.run(deadline: context.deadline) { () throws(APIError) -> (Image, [FoundFace]) in
+        let (image, faces, pipelineTiming) = try queue.run(deadline: context.deadline) { [self] () throws(APIError) -> (Image, [FoundFace], StageTiming) in
+            var timing = StageTiming()
             let image = try decode(upload, field: "image", timing: &timing)
             try checkDeadline(context.deadline)
             let found = detect(in: image, timing: &timing)
             try checkDeadline(context.deadline)
-            return (image, try describe(found.map { (image, $0) }, timing: &timing))
+            return (image, try describe(found.map { (image, $0) }, timing: &timing), timing)
         }
+        var timing = pipelineTiming
         let searchStart = ContinuousClock.now
         let answers: [Identification]
         do {
@@ -85,14 +86,14 @@ extension FaceService {
         let start = ContinuousClock.now
         let input = try RequestInput(context.request)
         let upload = try input.image("image")
-        var timing = StageTiming()
-        let (image, faces) = try queue.run(deadline: context.deadline) { () throws(APIError) -> (Image, [FoundFace]) in
+        let (image, faces, timing) = try queue.run(deadline: context.deadline) { [self] () throws(APIError) -> (Image, [FoundFace], StageTiming) in
+            var timing = StageTiming()
             let image = try decode(upload, field: "image", timing: &timing)
             try checkDeadline(context.deadline)
             let found = detect(in: image, timing: &timing)
-            guard includeDescriptors else { return (image, found) }
+            guard includeDescriptors else { return (image, found, timing) }
             try checkDeadline(context.deadline)
-            return (image, try describe(found.map { (image, $0) }, timing: &timing))
+            return (image, try describe(found.map { (image, $0) }, timing: &timing), timing)
         }
         return .json(.object([
             ("width", .integer(image.width)), ("height", .integer(image.height)),

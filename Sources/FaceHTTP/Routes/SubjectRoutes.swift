@@ -17,7 +17,7 @@ extension FaceService {
     ]
 
     /// Runs a gallery call, turning its errors into API errors.
-    private func withGallery<T>(_ body: () throws(GalleryError) -> T) throws(APIError) -> T {
+    func withGallery<T>(_ body: () throws(GalleryError) -> T) throws(APIError) -> T {
         do { return try body() } catch { throw APIError(error) }
     }
 
@@ -103,9 +103,9 @@ extension FaceService {
             throw APIError(.missingField, "send one or more images: file fields named 'image', or JSON {\"images\": [base64, …]}")
         }
         let gallery = Gallery(store: store)
-        var results: [JSONValue] = []
-        var enrolled = 0
-        try queue.run(deadline: context.deadline) { () throws(APIError) in
+        let (results, enrolled) = try queue.run(deadline: context.deadline) { [self] () throws(APIError) -> ([JSONValue], Int) in
+            var results: [JSONValue] = []
+            var enrolled = 0
             for (index, upload) in uploads.enumerated() {
                 var members: [(String, JSONValue)] = [("index", .integer(index))]
                 if let filename = upload.filename { members.append(("filename", .string(filename))) }
@@ -138,6 +138,7 @@ extension FaceService {
                 }
                 results.append(.object(members))
             }
+            return (results, enrolled)
         }
         return .json(.object([("subject", .string(name)), ("results", .array(results))]), status: enrolled > 0 ? 201 : 422)
     }
