@@ -126,6 +126,17 @@ func residentKilobytes(_ pid: Int32) -> Int {
     return Int(line.split(separator: " ")[1]) ?? 0
 }
 
+/// CPU seconds the process has used (user + system), from /proc.
+func cpuSeconds(_ pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return 0 }
+    // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
 /// A wrk script posting the photos as multipart/form-data and printing a JSON summary at the end.
 func wrkScript(fields: [(name: String, path: String)], query: String) throws -> String {
     var lua = "local boundary = \"facekit-wrk-boundary\"\nlocal parts = {}\n"
@@ -160,21 +171,25 @@ func wrkScript(fields: [(name: String, path: String)], query: String) throws -> 
 
 struct Outcome {
     let route: String
+    var cpuMillisecondsPerRequest = 0.0
     let requestsPerSecond: Double
     let p50: Double, p99: Double, maximum: Double
     let non2xx: Int, socketErrors: Int, requests: Int
 }
 
 func runWrk(route: String, script: String, seconds: Int) -> Outcome {
+    let cpuBefore = cpuSeconds(server.processIdentifier)
     let output = Bench.run(wrk, ["-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s",
                                  "-s", script, base + "/api/v1/" + route])
     guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("RESULT ") }),
         let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Int]
     else { Bench.fail("no summary from wrk:\n\(output)") }
     let duration = Double(json["duration_us"]!) / 1e6
-    return Outcome(route: route, requestsPerSecond: Double(json["requests"]!) / duration,
+    var outcome = Outcome(route: route, requestsPerSecond: Double(json["requests"]!) / duration,
                    p50: Double(json["p50_us"]!) / 1000, p99: Double(json["p99_us"]!) / 1000, maximum: Double(json["max_us"]!) / 1000,
                    non2xx: json["status_errors"]!, socketErrors: json["socket_errors"]!, requests: json["requests"]!)
+    outcome.cpuMillisecondsPerRequest = (cpuSeconds(server.processIdentifier) - cpuBefore) * 1000 / Double(max(1, outcome.requests))
+    return outcome
 }
 
 let identifyScript = try wrkScript(fields: [("image", identifyPhoto)], query: "?top=5")
@@ -198,8 +213,10 @@ let dirty = !Bench.run("/usr/bin/git", ["-C", Bench.packageRoot, "status", "--po
 let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
 let growth = rssBefore > 0 ? Double(rssAfter - rssBefore) / Double(rssBefore) * 100 : 0
 func row(_ outcome: Outcome, target: String) -> String {
-    String(format: "| /api/v1/%@ | %.2f | %.0f | %.0f | %.0f | %d | %d | %d | %@ |", outcome.route, outcome.requestsPerSecond,
-           outcome.p50, outcome.p99, outcome.maximum, outcome.requests, outcome.non2xx, outcome.socketErrors, target)
+    String(format: "| /api/v1/%@ | %.2f | %.0f | %.0f | %.0f | %d | %d | %d | %.0f | %.1f | %@ |", outcome.route,
+           outcome.requestsPerSecond, outcome.p50, outcome.p99, outcome.maximum, outcome.requests, outcome.non2xx,
+           outcome.socketErrors, outcome.cpuMillisecondsPerRequest,
+           Double(ProcessInfo.processInfo.activeProcessorCount) * 1000 / max(1, outcome.cpuMillisecondsPerRequest), target)
 }
 let report = """
     # ServiceBenchmark at commit \(commit)\(dirty ? " (with uncommitted changes)" : "") (\(date))
@@ -210,10 +227,14 @@ let report = """
     every request posts real 640×480 JPEG photos with one face (cut from obama3.jpg and obama2.jpg) as
     multipart/form-data. Load average before / after: \(loadBefore) / \(loadAfter) (the machine is shared).
 
-    | route | requests/s | p50 ms | p99 ms | max ms | requests | non-2xx | socket errors | target |
-    |---|---:|---:|---:|---:|---:|---:|---:|---|
+    | route | requests/s | p50 ms | p99 ms | max ms | requests | non-2xx | socket errors | server CPU ms/request | requests/s if the cores were free | target |
+    |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
     \(row(identify, target: "≥ 10 req/s, p99 ≤ 500 ms"))
     \(row(verify, target: "≥ 5 req/s"))
+
+    "Server CPU ms/request" is the CPU time `facekit serve` used (user + system, from /proc) divided by the
+    requests it answered; "if the cores were free" is the core count divided by it, the rate the service
+    would reach if nothing else ran on the machine.
 
     Server RSS: \(rssBefore / 1024) MB after warm-up, \(rssAfter / 1024) MB after both runs (\(String(format: "%+.1f", growth)) %; target under 10 %).
 
