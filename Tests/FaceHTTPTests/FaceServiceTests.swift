@@ -104,6 +104,32 @@ import Testing
         #expect(fixture.send("POST", "/api/v1/identify?top=0", form: Multipart().file("image", obama2).finished()).errorCode == "INVALID_ARGUMENT")
     }
 
+    @Test func photosOfSeveralPeopleNeedPermissionToEnrol() throws {
+        let fixture = try HTTPTestSupport.Fixture()
+        let group = try HTTPTestSupport.twoPeople.get(), obama2 = try HTTPTestSupport.obama2.get()
+        let refused = fixture.send("POST", "/api/v1/subjects/Obama/faces", form: Multipart().file("image", group).finished())
+        #expect(refused.status == 422)
+        let error = (refused.json["results"] as? [[String: Any]])?.first?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "MULTIPLE_FACES", "\(refused.text)")
+        let allowed = fixture.send("POST", "/api/v1/subjects/Obama/faces?allow_several_faces=true", form: Multipart().file("image", group).finished())
+        #expect(allowed.status == 201, "\(allowed.text)")
+
+        // Verify compares the largest faces and reports how many each photo showed; identify answers per face.
+        let verdict = fixture.send("POST", "/api/v1/verify", form: Multipart().file("image1", group).file("image2", obama2).finished())
+        #expect((verdict.json["faces_found"] as? [String: Int]) == ["image1": 2, "image2": 1], "\(verdict.text)")
+        let identified = fixture.send("POST", "/api/v1/identify", form: Multipart().file("image", group).finished())
+        let faces = try #require(identified.json["faces"] as? [[String: Any]])
+        #expect(faces.count == 2)
+        #expect(faces.map { $0["unknown"] as? Bool } == [false, true], "\(identified.text)")
+    }
+
+    @Test func requestsPastTheirDeadlineAreRefused() throws {
+        let fixture = try HTTPTestSupport.Fixture(.init(requestDeadline: .nanoseconds(1)))
+        let late = fixture.send("POST", "/api/v1/detect", form: Multipart().file("image", try HTTPTestSupport.obama.get()).finished())
+        #expect(late.status == 504 && late.errorCode == "DEADLINE_EXCEEDED", "\(late.text)")
+        #expect(fixture.send("GET", "/health").status == 200)
+    }
+
     @Test func subjectsAreCreatedListedRenamedMergedAndDeleted() throws {
         let fixture = try HTTPTestSupport.Fixture()
         let created = fixture.send("POST", "/api/v1/subjects", json: "{\"name\": \"Ana/Lima\", \"metadata\": {\"team\": \"blue\"}}")

@@ -34,6 +34,20 @@ enum HTTPTestSupport {
     static let obama2 = Result { try photo("obama2.jpg") }
     static let biden = Result { try photo("biden.jpg") }
 
+    /// Two people side by side in one JPEG (obama.jpg and biden.jpg, halved, on one canvas).
+    static let twoPeople = Result { () throws -> [UInt8] in
+        let left = try ImageDecoder.decode(try obama.get()), right = try ImageDecoder.decode(try biden.get())
+        let width = left.width + right.width, height = max(left.height, right.height)
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for (image, offset) in [(left, 0), (right, left.width)] {
+            for y in 0..<image.height {
+                let source = y * image.width * 3, target = (y * width + offset) * 3
+                pixels[target..<target + image.width * 3] = image.pixels[source..<source + image.width * 3]
+            }
+        }
+        return try ImageEncoder.jpeg(Image(width: width, height: height, pixels: pixels))
+    }
+
     /// A PNG of a flat grey picture: decodable, with no face.
     static let blank: [UInt8] = (try? ImageEncoder.png(Image(width: 64, height: 48, filledWith: (128, 128, 128)))) ?? []
 
