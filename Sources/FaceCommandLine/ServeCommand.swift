@@ -4,7 +4,7 @@ import FaceTensor
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `facekit serve`: the HTTP service.
@@ -47,8 +47,10 @@ enum ServeCommand {
     static func run(_ arguments: [String]) throws(CommandLineError) -> ExitCode {
         let options = try Arguments(
             arguments,
-            valueOptions: ["host", "port", "gallery", "api-keys", "max-body-bytes", "max-pixels", "deadline", "workers",
-                           "queue", "threads", "connection-timeout", "connections"],
+            valueOptions: [
+                "host", "port", "gallery", "api-keys", "max-body-bytes", "max-pixels", "deadline", "workers",
+                "queue", "threads", "connection-timeout", "connections",
+            ],
             flagOptions: ["quiet", "hash-key"])
         if options.has("hash-key") { return try hashKey(options.positional) }
         guard options.positional.isEmpty else { throw .usage("unexpected argument '\(options.positional[0])'") }
@@ -92,7 +94,7 @@ enum ServeCommand {
             source.resume()
             return source
         }
-        defer { sources.forEach { $0.cancel() } }
+        defer { for source in sources { source.cancel() } }
 
         let server: HTTPServer
         do {
@@ -100,10 +102,12 @@ enum ServeCommand {
         } catch {
             throw CommandLineError(.failure, error.message)
         }
-        let access = keys.map { "\($0.entries.count) API key\($0.entries.count == 1 ? "" : "s")" }
+        let access =
+            keys.map { "\($0.entries.count) API key\($0.entries.count == 1 ? "" : "s")" }
             ?? "no API keys: every request is allowed, listening on loopback only"
-        FaceKitCommand.printError("facekit serve: gallery \(store.location); \(access); "
-            + "\(configuration.inferenceWorkers) workers, queue \(configuration.queueCapacity)")
+        FaceKitCommand.printError(
+            "facekit serve: gallery \(store.location); \(access); "
+                + "\(configuration.inferenceWorkers) workers, queue \(configuration.queueCapacity)")
         print("listening on http://\(host):\(server.port)")
         fflush(nil)
 
@@ -125,7 +129,9 @@ enum ServeCommand {
         let name = positional[1]
         guard !name.isEmpty, !name.contains(where: \.isWhitespace) else { throw .usage("a key NAME has no spaces") }
         let key = positional.count == 3 ? positional[2] : APIKeys.generateKey()
-        if positional.count == 2 { FaceKitCommand.printError("key for \(name) (give it to the client; it is not stored): \(key)") }
+        if positional.count == 2 {
+            FaceKitCommand.printError("key for \(name) (give it to the client; it is not stored): \(key)")
+        }
         print(APIKeys.line(scope: scope, name: name, key: key))
         return .success
     }

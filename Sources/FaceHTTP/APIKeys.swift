@@ -41,7 +41,8 @@ public struct APIKeys: Sendable {
             guard fields.count == 3, let scope = Scope(rawValue: String(fields[0])),
                 let digest = Self.bytes(hex: String(fields[2])), digest.count == 32
             else {
-                throw APIError(.invalidArgument, "API key file line \(number + 1): expected 'read|admin NAME SHA256HEX'")
+                throw APIError(
+                    .invalidArgument, "API key file line \(number + 1): expected 'read|admin NAME SHA256HEX'")
             }
             entries.append(Entry(scope: scope, name: String(fields[1]), digest: digest))
         }

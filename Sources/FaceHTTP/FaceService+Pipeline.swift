@@ -11,8 +11,10 @@ struct StageTiming {
     var search = 0.0
 
     func json(total: Double, includeSearch: Bool = false) -> JSONValue {
-        var members: [(String, JSONValue)] = [("decode", .number(Self.rounded(decode))), ("detect", .number(Self.rounded(detect))),
-                                              ("embed", .number(Self.rounded(embed)))]
+        var members: [(String, JSONValue)] = [
+            ("decode", .number(Self.rounded(decode))), ("detect", .number(Self.rounded(detect))),
+            ("embed", .number(Self.rounded(embed))),
+        ]
         if includeSearch { members.append(("search", .number(Self.rounded(search)))) }
         members.append(("total", .number(Self.rounded(total))))
         return .object(members)
@@ -46,7 +48,8 @@ extension FaceService {
         let start = ContinuousClock.now
         defer { timing.decode += record("decode", since: start) }
         do {
-            return try ImageDecoder.decode(upload.bytes, options: ImageDecodingOptions(maxPixels: configuration.maxPixels))
+            return try ImageDecoder.decode(
+                upload.bytes, options: ImageDecodingOptions(maxPixels: configuration.maxPixels))
         } catch {
             let mapped = APIError(error)
             throw APIError(mapped.code, "\(field): \(mapped.message)")
@@ -61,7 +64,8 @@ extension FaceService {
     }
 
     /// The same faces with descriptors, all chips described in one batch.
-    func describe(_ faces: [(image: Image, face: FoundFace)], timing: inout StageTiming) throws(APIError) -> [FoundFace] {
+    func describe(_ faces: [(image: Image, face: FoundFace)], timing: inout StageTiming) throws(APIError) -> [FoundFace]
+    {
         guard !faces.isEmpty else { return [] }
         let start = ContinuousClock.now
         defer { timing.embed += record("embed", since: start) }
@@ -82,7 +86,8 @@ extension FaceService {
     /// Throws `DEADLINE_EXCEEDED` once the request's deadline has passed.
     func checkDeadline(_ deadline: ContinuousClock.Instant) throws(APIError) {
         guard ContinuousClock.now < deadline else {
-            throw APIError(.deadlineExceeded, "the request took longer than its deadline of \(configuration.requestDeadline)")
+            throw APIError(
+                .deadlineExceeded, "the request took longer than its deadline of \(configuration.requestDeadline)")
         }
     }
 
@@ -95,7 +100,8 @@ extension FaceService {
 
     /// A face as the gallery stores it.
     static func newFace(_ face: FoundFace, photoSHA256: String) -> NewFace {
-        NewFace(descriptor: face.descriptor!, modelID: galleryModel.id, photoSHA256: photoSHA256, box: face.box,
-                landmarks: face.landmarks, confidence: face.confidence)
+        NewFace(
+            descriptor: face.descriptor!, modelID: galleryModel.id, photoSHA256: photoSHA256, box: face.box,
+            landmarks: face.landmarks, confidence: face.confidence)
     }
 }

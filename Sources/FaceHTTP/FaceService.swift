@@ -24,9 +24,11 @@ public final class FaceService: Sendable {
         public var apiKeys: APIKeys?
 
         /// Creates a configuration; the defaults suit a 2-core machine.
-        public init(maxBodyBytes: Int = 10 * 1024 * 1024, maxPixels: Int = 25_000_000,
-                    requestDeadline: Duration = .seconds(30), inferenceWorkers: Int = 2, queueCapacity: Int = 16,
-                    apiKeys: APIKeys? = nil) {
+        public init(
+            maxBodyBytes: Int = 10 * 1024 * 1024, maxPixels: Int = 25_000_000,
+            requestDeadline: Duration = .seconds(30), inferenceWorkers: Int = 2, queueCapacity: Int = 16,
+            apiKeys: APIKeys? = nil
+        ) {
             self.maxBodyBytes = maxBodyBytes
             self.maxPixels = maxPixels
             self.requestDeadline = requestDeadline
@@ -72,13 +74,17 @@ public final class FaceService: Sendable {
             let (route, parameters) = try Self.router.match(method: request.method, path: request.path)
             routeName = route.template
             try authorize(request, access: route.access)
-            response = try route.handler(self, Route.Context(request: request, parameters: parameters,
-                                                       deadline: start + configuration.requestDeadline))
+            response = try route.handler(
+                self,
+                Route.Context(
+                    request: request, parameters: parameters,
+                    deadline: start + configuration.requestDeadline))
         } catch {
             response = APIError.from(error).response
         }
-        metrics.recordRequest(route: routeName, method: request.method, status: response.status,
-                              seconds: Self.seconds(start.duration(to: .now)))
+        metrics.recordRequest(
+            route: routeName, method: request.method, status: response.status,
+            seconds: Self.seconds(start.duration(to: .now)))
         return response
     }
 
@@ -92,7 +98,8 @@ public final class FaceService: Sendable {
         guard access != .open, let keys = configuration.apiKeys else { return }
         let challenge = [(name: "WWW-Authenticate", value: "Bearer")]
         guard let key = APIKeys.presentedKey(request) else {
-            throw APIError(.unauthorized, "this route needs an API key in x-api-key or Authorization: Bearer", headers: challenge)
+            throw APIError(
+                .unauthorized, "this route needs an API key in x-api-key or Authorization: Bearer", headers: challenge)
         }
         guard let entry = keys.entry(forKey: key) else {
             throw APIError(.unauthorized, "the API key is not valid", headers: challenge)

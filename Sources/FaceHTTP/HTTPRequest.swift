@@ -17,8 +17,10 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
 
     /// Creates a request; `headers` names are lower-cased here.
-    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
-                body: [UInt8] = []) {
+    public init(
+        method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
+        body: [UInt8] = []
+    ) {
         self.method = method.uppercased()
         self.path = path
         self.query = query

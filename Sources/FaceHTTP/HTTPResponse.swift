@@ -16,8 +16,9 @@ public struct HTTPResponse: Sendable {
 
     /// A JSON response.
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
-                     body: Array(value.rendered.utf8))
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
+            body: Array(value.rendered.utf8))
     }
 
     /// A text response of the given media type.

@@ -29,8 +29,10 @@ public final class HTTPServer: @unchecked Sendable {
         public var logsRequests: Bool
 
         /// Creates a configuration.
-        public init(host: String = "127.0.0.1", port: Int = 8080, connectionLimit: Int = 256,
-                    connectionTimeoutSeconds: Int = 30, connectionMemoryBytes: Int = 64 * 1024, logsRequests: Bool = true) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, connectionLimit: Int = 256,
+            connectionTimeoutSeconds: Int = 30, connectionMemoryBytes: Int = 64 * 1024, logsRequests: Bool = true
+        ) {
             self.host = host
             self.port = port
             self.connectionLimit = connectionLimit
@@ -67,7 +69,8 @@ public final class HTTPServer: @unchecked Sendable {
         guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
             throw APIError(.invalidArgument, "'\(configuration.host)' is not an IPv4 address")
         }
-        let flags = MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
+        let flags =
+            MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_INTERNAL_POLLING_THREAD.rawValue
             | MHD_USE_POLL.rawValue | MHD_USE_ITC.rawValue
         let context = Unmanaged.passUnretained(self).toOpaque()
         daemon = withUnsafePointer(to: &address) { pointer in
@@ -77,7 +80,9 @@ public final class HTTPServer: @unchecked Sendable {
                 configuration.connectionMemoryBytes)
         }
         guard let daemon else {
-            throw APIError(.internalError, "cannot listen on \(configuration.host):\(configuration.port) (address in use or not available)")
+            throw APIError(
+                .internalError,
+                "cannot listen on \(configuration.host):\(configuration.port) (address in use or not available)")
         }
         port = Int(CMicroHTTPD_boundPort(daemon))
     }
@@ -85,11 +90,13 @@ public final class HTTPServer: @unchecked Sendable {
     /// Stops accepting connections, lets requests in progress finish (up to `gracePeriod`), then closes
     /// every connection. Safe to call more than once.
     public func stop(gracePeriod: Duration = .seconds(30)) {
-        guard let daemon = lock.withLock({ () -> OpaquePointer? in
-            let current = self.daemon
-            self.daemon = nil
-            return current
-        }) else { return }
+        guard
+            let daemon = lock.withLock({ () -> OpaquePointer? in
+                let current = self.daemon
+                self.daemon = nil
+                return current
+            })
+        else { return }
         // The listening socket stays open (connections already queued on it wait) until the daemon has
         // stopped; libmicrohttpd's threads may still use it before then.
         let listener = MHD_quiesce_daemon(daemon)
@@ -124,8 +131,10 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    fileprivate func access(connection: OpaquePointer, url: String, method: String, uploadData: UnsafePointer<CChar>?,
-                            uploadSize: UnsafeMutablePointer<Int>, statePointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>)
+    fileprivate func access(
+        connection: OpaquePointer, url: String, method: String, uploadData: UnsafePointer<CChar>?,
+        uploadSize: UnsafeMutablePointer<Int>, statePointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    )
         -> MHD_Result
     {
         guard let existing = statePointer.pointee else {
@@ -168,11 +177,14 @@ public final class HTTPServer: @unchecked Sendable {
         if state.bodyTooLarge {
             response = service.record(tooLarge(), method: method)
         } else if state.bodyTimedOut {
-            response = service.record(APIError(.requestTimeout, "the request body took longer than the deadline to arrive"), method: method)
+            response = service.record(
+                APIError(.requestTimeout, "the request body took longer than the deadline to arrive"), method: method)
         } else {
             let path = String(state.target.prefix { $0 != "?" })
-            response = service.handle(HTTPRequest(method: state.method, path: path, query: state.query,
-                                                  headers: state.headers, body: state.body))
+            response = service.handle(
+                HTTPRequest(
+                    method: state.method, path: path, query: state.query,
+                    headers: state.headers, body: state.body))
         }
         state.body = []
         return send(response, state: state, connection: connection)
@@ -186,7 +198,8 @@ public final class HTTPServer: @unchecked Sendable {
         state.status = response.status
         state.responseBytes = response.body.count
         let reply = response.body.withUnsafeBytes { bytes in
-            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let reply else { return .NO }
         defer { MHD_destroy_response(reply) }
@@ -214,8 +227,10 @@ public final class HTTPServer: @unchecked Sendable {
     private func log(_ state: RequestState) {
         let milliseconds = FaceService.seconds(state.started.duration(to: .now)) * 1000
         let status = state.status == 0 ? "-" : String(state.status)
-        let target = String(state.target.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
-        let line = "\(ISO8601DateFormatter().string(from: Date())) \(state.method) \(target.prefix(200)) \(status) "
+        let target = String(
+            state.target.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+        let line =
+            "\(ISO8601DateFormatter().string(from: Date())) \(state.method) \(target.prefix(200)) \(status) "
             + String(format: "%.1f", milliseconds) + "ms \(state.responseBytes)B\n"
         logLock.withLock { FileHandle.standardError.write(Data(line.utf8)) }
     }
@@ -231,9 +246,10 @@ public final class HTTPServer: @unchecked Sendable {
 ) -> MHD_Result {
     guard let context, let connection, let uploadSize, let statePointer else { return .NO }
     let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
-    return server.access(connection: connection, url: url.map { String(cString: $0) } ?? "/",
-                         method: method.map { String(cString: $0) } ?? "GET", uploadData: uploadData,
-                         uploadSize: uploadSize, statePointer: statePointer)
+    return server.access(
+        connection: connection, url: url.map { String(cString: $0) } ?? "/",
+        method: method.map { String(cString: $0) } ?? "GET", uploadData: uploadData,
+        uploadSize: uploadSize, statePointer: statePointer)
 }
 
 @Sendable private func serverRequestCompleted(

@@ -28,7 +28,9 @@ final class InferenceQueue: @unchecked Sendable {
     private var stopping = false
 
     init(workers: Int, capacity: Int, retryAfterSeconds: Int = 1) {
-        precondition(workers > 0 && capacity >= 0, "workers must be positive and capacity not negative, got \(workers) and \(capacity)")
+        precondition(
+            workers > 0 && capacity >= 0,
+            "workers must be positive and capacity not negative, got \(workers) and \(capacity)")
         self.workers = workers
         self.capacity = capacity
         self.retryAfterSeconds = retryAfterSeconds
@@ -49,15 +51,18 @@ final class InferenceQueue: @unchecked Sendable {
 
     /// Runs `body` on a worker and returns its result; throws `OVERLOADED` when the queue is full and
     /// `DEADLINE_EXCEEDED` when no worker takes the request before `deadline`.
-    func run<T: Sendable>(deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () throws(APIError) -> T) throws(APIError) -> T {
+    func run<T: Sendable>(deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () throws(APIError) -> T)
+        throws(APIError) -> T
+    {
         let outcome = Outcome<T>()
         let job = Job { outcome.set(Result { () throws(APIError) -> T in try body() }) }
         condition.lock()
         let idleWorker = runningCount + waiting.count < workers
         guard waiting.count < capacity || idleWorker else {
             condition.unlock()
-            throw APIError(.overloaded, "the service is busy; retry in \(retryAfterSeconds) s",
-                           headers: [("Retry-After", "\(retryAfterSeconds)")])
+            throw APIError(
+                .overloaded, "the service is busy; retry in \(retryAfterSeconds) s",
+                headers: [("Retry-After", "\(retryAfterSeconds)")])
         }
         waiting.append(job)
         condition.signal()

@@ -64,7 +64,9 @@ struct JSONBody {
     /// An array of base64 images.
     func images(_ name: String) throws(APIError) -> [[UInt8]]? {
         guard let value = members[name], !(value is NSNull) else { return nil }
-        guard let items = value as? [Any] else { throw APIError(.invalidArgument, "'\(name)' must be an array of base64 strings") }
+        guard let items = value as? [Any] else {
+            throw APIError(.invalidArgument, "'\(name)' must be an array of base64 strings")
+        }
         var images: [[UInt8]] = []
         for (index, item) in items.enumerated() {
             guard let text = item as? String else {
@@ -88,10 +90,19 @@ struct JSONBody {
 
     /// The deepest nesting of arrays and objects, counting only brackets outside strings.
     static func nestingDepth(_ bytes: [UInt8]) -> Int {
-        var depth = 0, deepest = 0, inString = false, escaped = false
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
         for byte in bytes {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {

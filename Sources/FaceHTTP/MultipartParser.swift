@@ -29,9 +29,13 @@ enum MultipartParser {
     static func boundary(fromContentType contentType: String) throws(APIError) -> String {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else {
+                continue
+            }
             var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             guard (1...70).contains(value.utf8.count) else {
                 throw APIError(.invalidMultipart, "the multipart boundary must be 1 to 70 characters long")
             }
@@ -73,7 +77,9 @@ enum MultipartParser {
     }
 
     private static func part(headers text: String, data: [UInt8]) throws(APIError) -> Part {
-        var name: String?, filename: String?, contentType: String?
+        var name: String?
+        var filename: String?
+        var contentType: String?
         for line in text.split(separator: "\r\n", omittingEmptySubsequences: true) {
             guard let colon = line.firstIndex(of: ":") else {
                 throw APIError(.invalidMultipart, "a multipart part header has no colon")

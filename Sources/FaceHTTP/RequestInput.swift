@@ -28,8 +28,9 @@ struct RequestInput {
             parts = []
             json = try JSONBody(request.body)
         case let other:
-            throw APIError(.unsupportedMediaType,
-                           "send multipart/form-data or application/json, not \(other ?? "a body without Content-Type")")
+            throw APIError(
+                .unsupportedMediaType,
+                "send multipart/form-data or application/json, not \(other ?? "a body without Content-Type")")
         }
     }
 
@@ -37,7 +38,9 @@ struct RequestInput {
     /// string, or an array of strings when `allowsArray`).
     func images(_ name: String, allowsArray: Bool = false) throws(APIError) -> [Upload] {
         if let json {
-            if allowsArray, let images = try json.images(name) { return images.map { Upload(filename: nil, bytes: $0) } }
+            if allowsArray, let images = try json.images(name) {
+                return images.map { Upload(filename: nil, bytes: $0) }
+            }
             return try json.image(name).map { [Upload(filename: nil, bytes: $0)] } ?? []
         }
         return parts.filter { $0.name == name }.map { Upload(filename: $0.filename, bytes: $0.data) }
@@ -64,7 +67,9 @@ struct RequestInput {
     func integer(_ name: String, in range: ClosedRange<Int>, default value: Int) throws(APIError) -> Int {
         guard let text = try text(name) else { return value }
         guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-            throw APIError(.invalidArgument, "'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            throw APIError(
+                .invalidArgument,
+                "'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
         }
         return number
     }
@@ -94,7 +99,9 @@ extension HTTPRequest {
     func integer(_ name: String, in range: ClosedRange<Int>, default value: Int) throws(APIError) -> Int {
         guard let text = query[name] else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw APIError(.invalidArgument, "'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            throw APIError(
+                .invalidArgument,
+                "'\(name)' must be an integer from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
         }
         return number
     }

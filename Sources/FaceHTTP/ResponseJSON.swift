@@ -6,7 +6,10 @@ import Foundation
 /// How faces, subjects and stored faces appear in replies.
 enum ResponseJSON {
     static func box(_ box: BoundingBox) -> JSONValue {
-        .object([("x", .number(box.x)), ("y", .number(box.y)), ("width", .number(box.width)), ("height", .number(box.height))])
+        .object([
+            ("x", .number(box.x)), ("y", .number(box.y)), ("width", .number(box.width)),
+            ("height", .number(box.height)),
+        ])
     }
 
     /// `{"box", "confidence", "landmarks"}`, plus `"descriptor"` when asked.
@@ -27,7 +30,8 @@ enum ResponseJSON {
 
     static func subject(_ subject: Subject) -> JSONValue {
         .object([
-            ("name", .string(subject.name)), ("metadata", .raw(subject.metadataJSON)), ("faces", .integer(subject.faceCount)),
+            ("name", .string(subject.name)), ("metadata", .raw(subject.metadataJSON)),
+            ("faces", .integer(subject.faceCount)),
             ("created", .string(timestamp(subject.createdAt))), ("updated", .string(timestamp(subject.updatedAt))),
         ])
     }

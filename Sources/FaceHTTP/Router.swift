@@ -45,8 +45,9 @@ struct Router: Sendable {
             allowed.append(route.method)
         }
         guard allowed.isEmpty else {
-            throw APIError(.methodNotAllowed, "\(path) does not accept \(method); it accepts \(allowed.joined(separator: ", "))",
-                           headers: [("Allow", allowed.joined(separator: ", "))])
+            throw APIError(
+                .methodNotAllowed, "\(path) does not accept \(method); it accepts \(allowed.joined(separator: ", "))",
+                headers: [("Allow", allowed.joined(separator: ", "))])
         }
         throw APIError(.notFound, "no route for \(path); see /api/v1/openapi.json")
     }

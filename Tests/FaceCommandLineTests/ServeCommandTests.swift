@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `facekit serve` run as a user runs it: key lines, refusals, and a clean stop on SIGTERM.
@@ -16,7 +16,10 @@ import Glibc
 
         let generated = try FacekitCommandTests.facekit("serve", "--hash-key", "read", "kiosk")
         #expect(generated.status == 0)
-        let key = try #require(generated.standardError.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let key = try #require(
+            generated.standardError.split(separator: " ").last.map {
+                $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            })
         #expect(key.hasPrefix("fk_"))
         #expect(generated.standardOutput == "read kiosk \(SHA256.hexDigest(Array(key.utf8)))\n")
 
@@ -34,13 +37,18 @@ import Glibc
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let keyFile = folder + "/keys"
-        try "admin tester \(SHA256.hexDigest(Array("k".utf8)))\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try "admin tester \(SHA256.hexDigest(Array("k".utf8)))\n".write(
+            toFile: keyFile, atomically: true, encoding: .utf8)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try FacekitCommandTests.binary.get())
-        process.arguments = ["serve", "--port", "0", "--gallery", "sqlite:\(folder)/gallery.sqlite", "--api-keys", keyFile]
-        process.environment = ProcessInfo.processInfo.environment.merging(["FACEKIT_MODELS": TestAssets.modelsDirectory]) { $1 }
-        let output = Pipe(), errors = Pipe()
+        process.arguments = [
+            "serve", "--port", "0", "--gallery", "sqlite:\(folder)/gallery.sqlite", "--api-keys", keyFile,
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FACEKIT_MODELS": TestAssets.modelsDirectory]
+        ) { $1 }
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -48,27 +56,36 @@ import Glibc
 
         // The first line names the port.
         var firstLine: [UInt8] = []
-        while firstLine.last != 10, let byte = try output.fileHandleForReading.read(upToCount: 1)?.first { firstLine.append(byte) }
+        while firstLine.last != 10, let byte = try output.fileHandleForReading.read(upToCount: 1)?.first {
+            firstLine.append(byte)
+        }
         let line = String(decoding: firstLine, as: UTF8.self)
-        let port = try #require(Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(line)")
+        let port = try #require(
+            Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""), "\(line)")
 
         #expect(try RawHTTPConnection.request(port: port, "GET", "/api/v1/subjects").status == 401)
         let photo = try TestAssets.bytes(of: TestAssets.photo("obama.jpg"))
         let boundary = "serve-test"
-        let body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"obama.jpg\"\r\n\r\n".utf8)
+        let body =
+            Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"obama.jpg\"\r\n\r\n".utf8)
             + photo + Array("\r\n--\(boundary)--\r\n".utf8)
         let reply = LockedReply()
         let finished = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            reply.set(try? RawHTTPConnection.request(
-                port: port, "POST", "/api/v1/subjects/Barack%20Obama/faces",
-                headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)", "x-api-key": "k"], body: body))
+            reply.set(
+                try? RawHTTPConnection.request(
+                    port: port, "POST", "/api/v1/subjects/Barack%20Obama/faces",
+                    headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)", "x-api-key": "k"], body: body
+                ))
             finished.signal()
         }
         // Signal once the enrolment is in the face pipeline.
         let start = ContinuousClock.now
         while start.duration(to: .now) < .seconds(60),
-            !((try? RawHTTPConnection.request(port: port, "GET", "/metrics"))?.text.contains("facekit_inference_queue_running 1") ?? false) {
+            !((try? RawHTTPConnection.request(port: port, "GET", "/metrics"))?.text.contains(
+                "facekit_inference_queue_running 1") ?? false)
+        {
             usleep(20_000)
         }
         kill(process.processIdentifier, SIGTERM)
@@ -81,7 +98,8 @@ import Glibc
         #expect(log.contains("stopped; gallery closed"))
 
         // The face enrolled during the shutdown is in the gallery.
-        let listed = try FacekitCommandTests.facekit("subjects", "list", "--gallery", "sqlite:\(folder)/gallery.sqlite", "--json")
+        let listed = try FacekitCommandTests.facekit(
+            "subjects", "list", "--gallery", "sqlite:\(folder)/gallery.sqlite", "--json")
         #expect(listed.standardOutput.contains("Barack Obama"), "\(listed.standardOutput) \(listed.standardError)")
     }
 

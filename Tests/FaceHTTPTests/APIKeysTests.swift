@@ -25,7 +25,9 @@ import Testing
         #expect(generated.hasPrefix("fk_") && generated.count == 67 && generated != APIKeys.generateKey())
     }
 
-    @Test(arguments: ["write someone \(String(repeating: "a", count: 64))", "read someone abc", "read only-two-fields", ""])
+    @Test(arguments: [
+        "write someone \(String(repeating: "a", count: 64))", "read someone abc", "read only-two-fields", "",
+    ])
     func badKeyFilesAreRefused(_ text: String) {
         #expect(throws: APIError.self) { try APIKeys(fileText: text) }
     }
@@ -33,22 +35,31 @@ import Testing
     @Test func routesNeedAKeyOfTheRightScope() throws {
         let fixture = try HTTPTestSupport.Fixture(.init(apiKeys: try APIKeys(fileText: Self.keyFile)))
         let anonymous = fixture.send("GET", "/api/v1/subjects")
-        #expect(anonymous.status == 401 && anonymous.errorCode == "UNAUTHORIZED" && anonymous.headers["www-authenticate"] == "Bearer")
+        #expect(
+            anonymous.status == 401 && anonymous.errorCode == "UNAUTHORIZED"
+                && anonymous.headers["www-authenticate"] == "Bearer")
         #expect(fixture.send("GET", "/api/v1/subjects", headers: ["x-api-key": "guess"]).status == 401)
         #expect(fixture.send("POST", "/api/v1/verify", headers: ["Authorization": "Basic abc"]).status == 401)
         #expect(fixture.send("GET", "/api/v1/subjects", headers: ["x-api-key": "read-secret"]).status == 200)
         #expect(fixture.send("GET", "/api/v1/subjects", headers: ["Authorization": "Bearer read-secret"]).status == 200)
 
-        let forbidden = fixture.send("POST", "/api/v1/subjects", json: "{\"name\": \"Ana\"}", headers: ["x-api-key": "read-secret"])
+        let forbidden = fixture.send(
+            "POST", "/api/v1/subjects", json: "{\"name\": \"Ana\"}", headers: ["x-api-key": "read-secret"])
         #expect(forbidden.status == 403 && forbidden.errorCode == "FORBIDDEN")
         #expect(fixture.send("DELETE", "/api/v1/faces/1", headers: ["x-api-key": "read-secret"]).status == 403)
-        #expect(fixture.send("POST", "/api/v1/subjects", json: "{\"name\": \"Ana\"}", headers: ["Authorization": "bearer admin-secret"]).status == 201)
+        #expect(
+            fixture.send(
+                "POST", "/api/v1/subjects", json: "{\"name\": \"Ana\"}",
+                headers: ["Authorization": "bearer admin-secret"]
+            ).status == 201)
         #expect(fixture.send("GET", "/api/v1/subjects/Ana", headers: ["x-api-key": "admin-secret"]).status == 200)
 
         // Read-scope queries: a key of either scope passes; without one the request stops at the door.
         let noFaceForm = HTTPTestSupport.Multipart().file("image", HTTPTestSupport.blank).finished()
         #expect(fixture.send("POST", "/api/v1/detect", form: noFaceForm).status == 401)
-        #expect(fixture.send("POST", "/api/v1/detect", form: noFaceForm, headers: ["x-api-key": "read-secret"]).status == 200)
+        #expect(
+            fixture.send("POST", "/api/v1/detect", form: noFaceForm, headers: ["x-api-key": "read-secret"]).status
+                == 200)
 
         // Health, metrics, the document and the page stay open.
         for path in ["/health", "/api/v1/health", "/metrics", "/api/v1/openapi.json", "/"] {

@@ -1,11 +1,14 @@
-@testable import FaceHTTP
 import Foundation
 import Testing
+
+@testable import FaceHTTP
 
 /// multipart/form-data and JSON bodies, well-formed and hostile.
 @Suite struct BodyParsingTests {
     @Test func multipartPartsAreSplit() throws {
-        let form = HTTPTestSupport.Multipart().field("top", "3").file("image", [0, 13, 10, 45, 45, 255], filename: "a \\\"b\\\".jpg").finished()
+        let form = HTTPTestSupport.Multipart().field("top", "3").file(
+            "image", [0, 13, 10, 45, 45, 255], filename: "a \\\"b\\\".jpg"
+        ).finished()
         let boundary = try MultipartParser.boundary(fromContentType: form.contentType)
         let parts = try MultipartParser.parse(form.body, boundary: boundary)
         #expect(parts.map(\.name) == ["top", "image"])
@@ -32,7 +35,9 @@ import Testing
 
     @Test func boundariesMustBeNamed() {
         #expect(throws: APIError.self) { try MultipartParser.boundary(fromContentType: "multipart/form-data") }
-        #expect(throws: APIError.self) { try MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=") }
+        #expect(throws: APIError.self) {
+            try MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=")
+        }
     }
 
     @Test(arguments: ["", "{", "[1, 2]", "\"text\"", "{\"a\": tru}", String(repeating: "[", count: 100_000)])
@@ -43,7 +48,8 @@ import Testing
     }
 
     @Test func jsonMembersAreRead() throws {
-        let body = try JSONBody(Array("{\"top\": 3, \"name\": \"Ana\", \"meta\": {\"b\": 1, \"a\": [\"]\"]}, \"image\": \"aGk=\"}".utf8))
+        let body = try JSONBody(
+            Array("{\"top\": 3, \"name\": \"Ana\", \"meta\": {\"b\": 1, \"a\": [\"]\"]}, \"image\": \"aGk=\"}".utf8))
         #expect(try body.text("top") == "3" && body.string("name") == "Ana")
         #expect(try body.objectText("meta") == "{\"a\":[\"]\"],\"b\":1}")
         #expect(try body.image("image") == Array("hi".utf8))
@@ -55,7 +61,9 @@ import Testing
     @Test func percentEncodingRoundTrips() {
         #expect(PercentEncoding.decode("Ana%20Lima%2F%C3%A9") == "Ana Lima/é")
         #expect(PercentEncoding.decode("a+b", plusAsSpace: true) == "a b")
-        #expect(PercentEncoding.decode("%4") == nil && PercentEncoding.decode("%ZZ") == nil && PercentEncoding.decode("%FF") == nil)
+        #expect(
+            PercentEncoding.decode("%4") == nil && PercentEncoding.decode("%ZZ") == nil
+                && PercentEncoding.decode("%FF") == nil)
         #expect(PercentEncoding.encodePathSegment("Ana Lima/é") == "Ana%20Lima%2F%C3%A9")
     }
 }

@@ -7,7 +7,7 @@ import FaceTestSupport
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the FaceHTTP tests share: the real models loaded once, real photos, a fresh SQLite gallery per
@@ -36,12 +36,15 @@ enum HTTPTestSupport {
 
     /// Two people side by side in one JPEG (obama.jpg and biden.jpg, halved, on one canvas).
     static let twoPeople = Result { () throws -> [UInt8] in
-        let left = try ImageDecoder.decode(try obama.get()), right = try ImageDecoder.decode(try biden.get())
-        let width = left.width + right.width, height = max(left.height, right.height)
+        let left = try ImageDecoder.decode(try obama.get())
+        let right = try ImageDecoder.decode(try biden.get())
+        let width = left.width + right.width
+        let height = max(left.height, right.height)
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         for (image, offset) in [(left, 0), (right, left.width)] {
             for y in 0..<image.height {
-                let source = y * image.width * 3, target = (y * width + offset) * 3
+                let source = y * image.width * 3
+                let target = (y * width + offset) * 3
                 pixels[target..<target + image.width * 3] = image.pixels[source..<source + image.width * 3]
             }
         }
@@ -75,7 +78,9 @@ enum HTTPTestSupport {
         }
 
         func send(_ method: String, _ target: String, json: String, headers: [String: String] = [:]) -> Reply {
-            send(method, target, headers: headers.merging(["Content-Type": "application/json"]) { $1 }, body: Array(json.utf8))
+            send(
+                method, target, headers: headers.merging(["Content-Type": "application/json"]) { $1 },
+                body: Array(json.utf8))
         }
 
         func send(_ method: String, _ target: String, form: Multipart, headers: [String: String] = [:]) -> Reply {
@@ -96,16 +101,21 @@ enum HTTPTestSupport {
 
         init() {}
 
-        func file(_ name: String, _ bytes: [UInt8], filename: String = "photo.jpg", type: String = "image/jpeg") -> Multipart {
+        func file(_ name: String, _ bytes: [UInt8], filename: String = "photo.jpg", type: String = "image/jpeg")
+            -> Multipart
+        {
             var copy = self
-            copy.body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n".utf8)
+            copy.body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n"
+                    .utf8)
             copy.body += bytes + Array("\r\n".utf8)
             return copy
         }
 
         func field(_ name: String, _ value: String) -> Multipart {
             var copy = self
-            copy.body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+            copy.body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
             return copy
         }
 

@@ -14,15 +14,22 @@ import Testing
         let methods: Set<String> = ["get", "post", "put", "patch", "delete", "head", "options"]
         var documented = Set<String>()
         for (path, item) in paths {
-            for method in item.keys where methods.contains(method) { documented.insert("\(method.uppercased()) \(path)") }
+            for method in item.keys where methods.contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
         }
         let routed = Set(FaceService.routeTable.map { "\($0.method) \($0.path)" })
-        #expect(routed.subtracting(documented).isEmpty, "routes missing from the document: \(routed.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routed).isEmpty, "documented operations with no route: \(documented.subtracting(routed).sorted())")
+        #expect(
+            routed.subtracting(documented).isEmpty,
+            "routes missing from the document: \(routed.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(routed).isEmpty,
+            "documented operations with no route: \(documented.subtracting(routed).sorted())")
 
         // Every schema reference resolves, and every error code the service can send is listed.
         let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
-        let references = Set(reply.text.matches(of: /"#\/components\/schemas\/([A-Za-z]+)"/).map { String($0.output.1) })
+        let references = Set(
+            reply.text.matches(of: /"#\/components\/schemas\/([A-Za-z]+)"/).map { String($0.output.1) })
         #expect(references.isSubset(of: Set(schemas.keys)), "\(references.subtracting(schemas.keys))")
         for code in APIError.Code.all { #expect(reply.text.contains("\"\(code.name)\"")) }
         // Protected operations document 401; open ones declare no security.

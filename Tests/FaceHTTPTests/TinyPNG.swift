@@ -6,7 +6,8 @@ enum TinyPNG {
         var header: [UInt8] = []
         header += bigEndian(width) + bigEndian(height)
         header += [8, 2, 0, 0, 0]  // 8-bit RGB, deflate, no filter, no interlace
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("IDAT", [0x78, 0x9C, 0x03, 0x00])
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
+            + chunk("IDAT", [0x78, 0x9C, 0x03, 0x00])
             + chunk("IEND", [])
     }
 

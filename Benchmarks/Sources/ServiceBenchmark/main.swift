@@ -17,7 +17,7 @@ import FacePipeline
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func option(_ name: String, default value: Int) -> Int {
@@ -34,11 +34,14 @@ let facekit = Bench.packageRoot + "/.build/release/facekit"
 guard FileManager.default.isExecutableFile(atPath: facekit) else {
     Bench.fail("\(facekit) not found; run 'swift build -c release --product facekit' in the checkout first")
 }
-guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+guard
+    let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+else {
     Bench.fail("wrk not found; apt-get install wrk")
 }
 let environment = ProcessInfo.processInfo.environment
-let dataHome = environment["FACEKIT_HOME"] ?? ((environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share") + "/facekit")
+let dataHome =
+    environment["FACEKIT_HOME"] ?? ((environment["XDG_DATA_HOME"] ?? NSHomeDirectory() + "/.local/share") + "/facekit")
 let photoDirectory = environment["FACEKIT_TEST_PHOTOS"] ?? dataHome + "/test-photos"
 let scratch = NSTemporaryDirectory() + "facekit-service-benchmark-\(getpid())"
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -48,9 +51,11 @@ defer { try? FileManager.default.removeItem(atPath: scratch) }
 func webcamPhoto(_ name: String) throws -> String {
     let source = try ImageDecoder.decode(contentsOf: photoDirectory + "/" + name)
     let scale = max(640.0 / Double(source.width), 480.0 / Double(source.height))
-    let scaled = source.resized(width: max(640, Int((Double(source.width) * scale).rounded(.up))),
-                                height: max(480, Int((Double(source.height) * scale).rounded(.up))))
-    let left = (scaled.width - 640) / 2, top = (scaled.height - 480) / 4
+    let scaled = source.resized(
+        width: max(640, Int((Double(source.width) * scale).rounded(.up))),
+        height: max(480, Int((Double(source.height) * scale).rounded(.up))))
+    let left = (scaled.width - 640) / 2
+    let top = (scaled.height - 480) / 4
     var pixels: [UInt8] = []
     pixels.reserveCapacity(640 * 480 * 3)
     for y in top..<top + 480 {
@@ -58,7 +63,8 @@ func webcamPhoto(_ name: String) throws -> String {
         pixels += scaled.pixels[start..<start + 640 * 3]
     }
     let path = scratch + "/" + name.replacingOccurrences(of: ".jpg", with: "_640x480.jpg")
-    try Data(try ImageEncoder.jpeg(Image(width: 640, height: 480, pixels: pixels), quality: 90)).write(to: URL(fileURLWithPath: path))
+    try Data(try ImageEncoder.jpeg(Image(width: 640, height: 480, pixels: pixels), quality: 90)).write(
+        to: URL(fileURLWithPath: path))
     return path
 }
 
@@ -73,9 +79,13 @@ for (subject, photos) in [("Barack Obama", ["obama.jpg", "obama2.jpg"]), ("Joe B
     var faces: [NewFace] = []
     for photo in photos {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: photoDirectory + "/" + photo)))
-        guard let face = recognizer.faces(in: try ImageDecoder.decode(bytes)).first else { Bench.fail("no face in \(photo)") }
-        faces.append(NewFace(descriptor: face.descriptor!, modelID: model.id, photoSHA256: SHA256.hexDigest(bytes),
-                             box: face.box, landmarks: face.landmarks, confidence: face.confidence))
+        guard let face = recognizer.faces(in: try ImageDecoder.decode(bytes)).first else {
+            Bench.fail("no face in \(photo)")
+        }
+        faces.append(
+            NewFace(
+                descriptor: face.descriptor!, modelID: model.id, photoSHA256: SHA256.hexDigest(bytes),
+                box: face.box, landmarks: face.landmarks, confidence: face.confidence))
     }
     realGroups.append(SubjectFaces(subjectName: subject, faces: faces))
 }
@@ -90,10 +100,16 @@ for start in stride(from: 0, to: subjectCount - realGroups.count, by: batch) {
         var values = (0..<128).map { _ in Float.random(in: -1...1, using: &generator) }
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         values = values.map { $0 / norm }
-        groups.append(SubjectFaces(subjectName: String(format: "synthetic-%05d", index), faces: [
-            NewFace(descriptor: Descriptor(values), modelID: model.id, photoSHA256: String(repeating: "0", count: 64),
-                    box: BoundingBox(x: 0, y: 0, width: 100, height: 100), landmarks: FaceLandmarks([]), confidence: 1),
-        ]))
+        groups.append(
+            SubjectFaces(
+                subjectName: String(format: "synthetic-%05d", index),
+                faces: [
+                    NewFace(
+                        descriptor: Descriptor(values), modelID: model.id,
+                        photoSHA256: String(repeating: "0", count: 64),
+                        box: BoundingBox(x: 0, y: 0, width: 100, height: 100), landmarks: FaceLandmarks([]),
+                        confidence: 1)
+                ]))
     }
     _ = try store.addFaces(groups, createSubjects: true)
 }
@@ -112,8 +128,14 @@ let serverOutput = Pipe()
 server.standardOutput = serverOutput
 try server.run()
 var firstLine: [UInt8] = []
-while firstLine.last != 10, let byte = try serverOutput.fileHandleForReading.read(upToCount: 1)?.first { firstLine.append(byte) }
-guard let port = Int(String(decoding: firstLine, as: UTF8.self).split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") else {
+while firstLine.last != 10, let byte = try serverOutput.fileHandleForReading.read(upToCount: 1)?.first {
+    firstLine.append(byte)
+}
+guard
+    let port = Int(
+        String(decoding: firstLine, as: UTF8.self).split(separator: ":").last?.trimmingCharacters(
+            in: .whitespacesAndNewlines) ?? "")
+else {
     server.terminate()
     Bench.fail("facekit serve did not report its port")
 }
@@ -179,16 +201,23 @@ struct Outcome {
 
 func runWrk(route: String, script: String, seconds: Int) -> Outcome {
     let cpuBefore = cpuSeconds(server.processIdentifier)
-    let output = Bench.run(wrk, ["-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s",
-                                 "-s", script, base + "/api/v1/" + route])
+    let output = Bench.run(
+        wrk,
+        [
+            "-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s",
+            "-s", script, base + "/api/v1/" + route,
+        ])
     guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("RESULT ") }),
         let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(7).utf8)) as? [String: Int]
     else { Bench.fail("no summary from wrk:\n\(output)") }
     let duration = Double(json["duration_us"]!) / 1e6
-    var outcome = Outcome(route: route, requestsPerSecond: Double(json["requests"]!) / duration,
-                   p50: Double(json["p50_us"]!) / 1000, p99: Double(json["p99_us"]!) / 1000, maximum: Double(json["max_us"]!) / 1000,
-                   non2xx: json["status_errors"]!, socketErrors: json["socket_errors"]!, requests: json["requests"]!)
-    outcome.cpuMillisecondsPerRequest = (cpuSeconds(server.processIdentifier) - cpuBefore) * 1000 / Double(max(1, outcome.requests))
+    var outcome = Outcome(
+        route: route, requestsPerSecond: Double(json["requests"]!) / duration,
+        p50: Double(json["p50_us"]!) / 1000, p99: Double(json["p99_us"]!) / 1000,
+        maximum: Double(json["max_us"]!) / 1000,
+        non2xx: json["status_errors"]!, socketErrors: json["socket_errors"]!, requests: json["requests"]!)
+    outcome.cpuMillisecondsPerRequest =
+        (cpuSeconds(server.processIdentifier) - cpuBefore) * 1000 / Double(max(1, outcome.requests))
     return outcome
 }
 
@@ -198,25 +227,32 @@ let verifyScript = try wrkScript(fields: [("image1", identifyPhoto), ("image2", 
 _ = runWrk(route: "identify", script: identifyScript, seconds: 5)
 _ = runWrk(route: "verify", script: verifyScript, seconds: 5)
 let rssBefore = residentKilobytes(server.processIdentifier)
-let loadBefore = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+let loadBefore =
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(
+        separator: " ") ?? "?"
 let identify = runWrk(route: "identify", script: identifyScript, seconds: seconds)
 let verify = runWrk(route: "verify", script: verifyScript, seconds: seconds)
 let rssAfter = residentKilobytes(server.processIdentifier)
-let loadAfter = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+let loadAfter =
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(
+        separator: " ") ?? "?"
 server.interrupt()
 server.waitUntilExit()
 
 // MARK: - Report
 
-let commit = Bench.run("/usr/bin/git", ["-C", Bench.packageRoot, "rev-parse", "--short", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-let dirty = !Bench.run("/usr/bin/git", ["-C", Bench.packageRoot, "status", "--porcelain", "--untracked-files=no"]).isEmpty
+let commit = Bench.run("/usr/bin/git", ["-C", Bench.packageRoot, "rev-parse", "--short", "HEAD"]).trimmingCharacters(
+    in: .whitespacesAndNewlines)
+let dirty = !Bench.run("/usr/bin/git", ["-C", Bench.packageRoot, "status", "--porcelain", "--untracked-files=no"])
+    .isEmpty
 let date = ISO8601DateFormatter().string(from: Date()).prefix(10)
 let growth = rssBefore > 0 ? Double(rssAfter - rssBefore) / Double(rssBefore) * 100 : 0
 func row(_ outcome: Outcome, target: String) -> String {
-    String(format: "| /api/v1/%@ | %.2f | %.0f | %.0f | %.0f | %d | %d | %d | %.0f | %.1f | %@ |", outcome.route,
-           outcome.requestsPerSecond, outcome.p50, outcome.p99, outcome.maximum, outcome.requests, outcome.non2xx,
-           outcome.socketErrors, outcome.cpuMillisecondsPerRequest,
-           Double(ProcessInfo.processInfo.activeProcessorCount) * 1000 / max(1, outcome.cpuMillisecondsPerRequest), target)
+    String(
+        format: "| /api/v1/%@ | %.2f | %.0f | %.0f | %.0f | %d | %d | %d | %.0f | %.1f | %@ |", outcome.route,
+        outcome.requestsPerSecond, outcome.p50, outcome.p99, outcome.maximum, outcome.requests, outcome.non2xx,
+        outcome.socketErrors, outcome.cpuMillisecondsPerRequest,
+        Double(ProcessInfo.processInfo.activeProcessorCount) * 1000 / max(1, outcome.cpuMillisecondsPerRequest), target)
 }
 let report = """
     # ServiceBenchmark at commit \(commit)\(dirty ? " (with uncommitted changes)" : "") (\(date))

@@ -29,23 +29,27 @@ extension FaceService {
         let (subjects, total) = try withGallery { () throws(GalleryError) in
             (try store.subjects(offset: offset, limit: limit), try store.subjectCount())
         }
-        return .json(.object([
-            ("subjects", .array(subjects.map(ResponseJSON.subject))), ("total", .integer(total)),
-            ("offset", .integer(offset)), ("limit", .integer(limit)),
-        ]))
+        return .json(
+            .object([
+                ("subjects", .array(subjects.map(ResponseJSON.subject))), ("total", .integer(total)),
+                ("offset", .integer(offset)), ("limit", .integer(limit)),
+            ]))
     }
 
     func createSubject(_ context: Route.Context) throws -> HTTPResponse {
         let body = try jsonBody(context.request)
         guard let name = try body.string("name") else { throw APIError(.missingField, "the body needs a 'name'") }
         let metadata = try body.objectText("metadata")
-        let subject = try withGallery { () throws(GalleryError) in try store.createSubject(named: name, metadataJSON: metadata) }
+        let subject = try withGallery { () throws(GalleryError) in
+            try store.createSubject(named: name, metadataJSON: metadata)
+        }
         return .json(ResponseJSON.subject(subject), status: 201)
     }
 
     func getSubject(_ context: Route.Context) throws -> HTTPResponse {
         let name = name(context)
-        return .json(ResponseJSON.subject(try withGallery { () throws(GalleryError) in try store.subject(named: name) }))
+        return .json(
+            ResponseJSON.subject(try withGallery { () throws(GalleryError) in try store.subject(named: name) }))
     }
 
     /// Renames (`name`), merges (`merge_into`) or replaces metadata (`metadata`).
@@ -59,15 +63,20 @@ extension FaceService {
             guard newName == nil, metadata == nil else {
                 throw APIError(.invalidArgument, "'merge_into' cannot be combined with 'name' or 'metadata'")
             }
-            return .json(ResponseJSON.subject(try withGallery { () throws(GalleryError) in try store.mergeSubject(named: name, into: target) }))
+            return .json(
+                ResponseJSON.subject(
+                    try withGallery { () throws(GalleryError) in try store.mergeSubject(named: name, into: target) }))
         }
         guard newName != nil || metadata != nil else {
-            throw APIError(.missingField, "send 'name' to rename, 'merge_into' to merge, or 'metadata' to replace metadata")
+            throw APIError(
+                .missingField, "send 'name' to rename, 'merge_into' to merge, or 'metadata' to replace metadata")
         }
         if let newName { try withGallery { () throws(GalleryError) in try Subject.validateName(newName) } }
-        return .json(ResponseJSON.subject(try withGallery { () throws(GalleryError) in
-            try store.updateSubject(named: name, newName: newName, metadataJSON: metadata)
-        }))
+        return .json(
+            ResponseJSON.subject(
+                try withGallery { () throws(GalleryError) in
+                    try store.updateSubject(named: name, newName: newName, metadataJSON: metadata)
+                }))
     }
 
     func deleteSubject(_ context: Route.Context) throws -> HTTPResponse {
@@ -100,10 +109,12 @@ extension FaceService {
         let input = try RequestInput(context.request)
         let uploads = try input.images("image", allowsArray: false) + input.images("images", allowsArray: true)
         guard !uploads.isEmpty else {
-            throw APIError(.missingField, "send one or more images: file fields named 'image', or JSON {\"images\": [base64, …]}")
+            throw APIError(
+                .missingField, "send one or more images: file fields named 'image', or JSON {\"images\": [base64, …]}")
         }
         let gallery = Gallery(store: store)
-        let (results, enrolled) = try queue.run(deadline: context.deadline) { [self] () throws(APIError) -> ([JSONValue], Int) in
+        let (results, enrolled) = try queue.run(deadline: context.deadline) {
+            [self] () throws(APIError) -> ([JSONValue], Int) in
             var results: [JSONValue] = []
             var enrolled = 0
             for (index, upload) in uploads.enumerated() {
@@ -116,31 +127,41 @@ extension FaceService {
                     let found = detect(in: image, timing: &timing)
                     guard !found.isEmpty else { throw APIError(.noFace, "no face found in image \(index)") }
                     guard found.count == 1 || allowSeveral else {
-                        throw APIError(.multipleFaces, "image \(index) shows \(found.count) faces; send a photo of one person or set allow_several_faces=true")
+                        throw APIError(
+                            .multipleFaces,
+                            "image \(index) shows \(found.count) faces; send a photo of one person or set allow_several_faces=true"
+                        )
                     }
                     let described = try describe([(image, found[0])], timing: &timing)
                     let sha256 = SHA256.hexDigest(upload.bytes)
                     let face = try withGallery { () throws(GalleryError) in
-                        try gallery.enroll(photoFaces: [Self.newFace(described[0], photoSHA256: sha256)], subject: name,
-                                           allowSeveralFaces: allowSeveral)
+                        try gallery.enroll(
+                            photoFaces: [Self.newFace(described[0], photoSHA256: sha256)], subject: name,
+                            allowSeveralFaces: allowSeveral)
                     }
                     enrolled += 1
-                    members.append(("face", .object([
-                        ("id", .integer(Int(face.id))), ("box", ResponseJSON.box(face.face.box)),
-                        ("confidence", .float(face.face.confidence)),
-                    ])))
+                    members.append(
+                        (
+                            "face",
+                            .object([
+                                ("id", .integer(Int(face.id))), ("box", ResponseJSON.box(face.face.box)),
+                                ("confidence", .float(face.face.confidence)),
+                            ])
+                        ))
                 } catch {
                     // The gallery failing is the whole request's failure, not one image's.
                     if error.code == .galleryUnavailable || error.code == .internalError {
                         throw error
                     }
-                    members.append(("error", .object([("code", .string(error.code.name)), ("message", .string(error.message))])))
+                    members.append(
+                        ("error", .object([("code", .string(error.code.name)), ("message", .string(error.message))])))
                 }
                 results.append(.object(members))
             }
             return (results, enrolled)
         }
-        return .json(.object([("subject", .string(name)), ("results", .array(results))]), status: enrolled > 0 ? 201 : 422)
+        return .json(
+            .object([("subject", .string(name)), ("results", .array(results))]), status: enrolled > 0 ? 201 : 422)
     }
 
     private func jsonBody(_ request: HTTPRequest) throws(APIError) -> JSONBody {
