@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "FaceGallerySQLite", targets: ["FaceGallerySQLite"]),
         .library(name: "FaceGalleryPostgres", targets: ["FaceGalleryPostgres"]),
         .library(name: "FaceEvaluation", targets: ["FaceEvaluation"]),
+        .library(name: "FaceHTTP", targets: ["FaceHTTP"]),
     ],
     targets: [
         // MARK: - System libraries (Debian packages, see Scripts/setup.sh)
@@ -39,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CShims"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         // faiss (Debian `libfaiss-dev`, static, with OpenMP and reference BLAS/LAPACK) behind our own C shim.
         .target(
             name: "CFaiss",
@@ -68,8 +70,11 @@ let package = Package(
         // MARK: - Evaluation
         .target(name: "FaceEvaluation", dependencies: ["FaceCore", "FaceImage", "FacePipeline"]),
 
+        // MARK: - HTTP service
+        .target(name: "FaceHTTP", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "CMicroHTTPD"]),
+
         // MARK: - Command line
-        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite", "FaceGalleryPostgres", "FaceEvaluation"]),
+        .target(name: "FaceCommandLine", dependencies: ["FaceCore", "FaceImage", "FacePipeline", "FaceGallery", "FaceGallerySQLite", "FaceGalleryPostgres", "FaceEvaluation", "FaceHTTP"]),
         .executableTarget(name: "facekit", dependencies: ["FaceCommandLine", "FaceTensor"]),
 
         // MARK: - Tests
@@ -84,7 +89,8 @@ let package = Package(
         .testTarget(name: "FaceGalleryPostgresIntegrationTests",
                     dependencies: ["FaceGalleryPostgres", "FaceTestSupport"]),
         .testTarget(name: "FaceEvaluationTests", dependencies: ["FaceEvaluation", "FaceTestSupport"]),
-        .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
+        .testTarget(name: "FaceHTTPTests", dependencies: ["FaceHTTP", "FaceCore", "FaceGallerySQLite", "FaceImage", "FacePipeline", "FaceTestSupport"]),
+        .testTarget(name: "FaceCommandLineTests", dependencies: ["facekit", "FaceCore", "FaceImage", "FaceGallerySQLite", "FaceTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

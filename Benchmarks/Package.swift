@@ -69,3 +69,16 @@ package.targets.append(
             .product(name: "FaceGallery", package: facekit),
             .product(name: "FaceGalleryPostgres", package: facekit),
         ]))
+
+// MARK: - The HTTP service under load (facekit serve driven by wrk)
+package.targets.append(
+    .executableTarget(
+        name: "ServiceBenchmark",
+        dependencies: [
+            "BenchmarkSupport",
+            .product(name: "FaceCore", package: facekit),
+            .product(name: "FaceGallery", package: facekit),
+            .product(name: "FaceGallerySQLite", package: facekit),
+            .product(name: "FaceImage", package: facekit),
+            .product(name: "FacePipeline", package: facekit),
+        ]))

@@ -7,7 +7,7 @@ public enum FaceKitCommand {
     static let commands: [Command] = [
         DetectCommand.command, EmbedCommand.command, VerifyCommand.command,
         EnrollCommand.command, IdentifyCommand.command, SubjectsCommand.command, GalleryCommand.command,
-        EvalCommand.command, CalibrateCommand.command, ModelsCommand.command,
+        EvalCommand.command, CalibrateCommand.command, ServeCommand.command, ModelsCommand.command,
     ]
 
     static var overview: String {
