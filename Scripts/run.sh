@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Builds FaceKit in release mode and runs its main job. The HTTP service does not exist yet, so for
-# now the main job is `facekit models` (where the models are and whether they verify) followed by
-# `facekit detect` on the photos given as arguments, if any.
+# FaceKit's main job: the HTTP service and its web page on the embedded SQLite gallery.
+# Installs what is missing (Scripts/setup.sh), builds in release mode, checks the models, then runs
+# `facekit serve` in the foreground (http://127.0.0.1:8080/ by default; Ctrl-C stops it cleanly).
+# Arguments go to `facekit serve`, e.g. `Scripts/run.sh --port 9000 --gallery sqlite:/data/faces.sqlite`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 Scripts/setup.sh
 swift build -c release --product facekit
 facekit=$(swift build -c release --show-bin-path)/facekit
-"$facekit" models
-if [ $# -gt 0 ]; then
-    "$facekit" detect "$@"
-fi
+"$facekit" models >/dev/null || { "$facekit" models; exit 5; }
+exec "$facekit" serve "$@"

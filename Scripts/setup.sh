@@ -16,7 +16,7 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------------------------
 # libdlib-dev is needed only for the dlib reference program used by parity tests and benchmarks.
-apt_packages=(pkg-config libopenblas-dev libturbojpeg0-dev libpng-dev libsqlite3-dev libpq-dev libdlib-dev libfaiss-dev libmicrohttpd-dev)
+apt_packages=(pkg-config libopenblas-dev libturbojpeg0-dev libpng-dev libsqlite3-dev libpq-dev libdlib-dev libfaiss-dev libmicrohttpd-dev chromium)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -98,6 +98,7 @@ public final class HeadlessBrowser {
     }
 
     /// Evaluates JavaScript in the page (awaiting a promise) and returns its value.
+    @discardableResult
     public func evaluate(_ expression: String) throws -> Any? {
         let result = try send("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
         if let exception = result["exceptionDetails"] as? [String: Any] {
