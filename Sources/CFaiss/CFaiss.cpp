@@ -3,6 +3,7 @@
 
 #include "CFaiss.h"
 
+#include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <omp.h>
 
@@ -51,6 +52,12 @@ extern "C" int32_t cfaiss_hnsw_add(cfaiss_hnsw *index, int64_t count, const floa
 }
 
 extern "C" int64_t cfaiss_hnsw_count(const cfaiss_hnsw *index) { return index->index.ntotal; }
+
+extern "C" const float *cfaiss_hnsw_vectors(const cfaiss_hnsw *index) {
+    // IndexHNSWFlat always stores its vectors in an IndexFlat.
+    auto storage = dynamic_cast<const faiss::IndexFlat *>(index->index.storage);
+    return storage ? storage->get_xb() : nullptr;
+}
 
 extern "C" int32_t cfaiss_hnsw_search(const cfaiss_hnsw *index, int64_t query_count, const float *queries, int64_t k,
                                       int32_t ef_search, float *squared_distances, int64_t *rows) {

@@ -23,6 +23,10 @@ int32_t cfaiss_hnsw_add(cfaiss_hnsw *index, int64_t count, const float *vectors)
 /// Number of vectors held.
 int64_t cfaiss_hnsw_count(const cfaiss_hnsw *index);
 
+/// The stored vectors, `count × dimension` float32 row-major, in the order they were added. Valid
+/// until the next add or free.
+const float *cfaiss_hnsw_vectors(const cfaiss_hnsw *index);
+
 /// Searches `query_count` queries for their `k` nearest rows with the given search breadth.
 /// Writes `query_count * k` squared distances and row numbers (-1 where fewer than k were found).
 /// Safe to call concurrently on one index. Returns 0 on success, -1 on failure.
