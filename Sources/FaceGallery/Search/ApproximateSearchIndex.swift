@@ -77,7 +77,12 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
     /// call; the construction settings apply to faces added afterwards and to rebuilds.
     public var settings: Settings {
         get { lock.withReadLock { storedSettings } }
-        set { lock.withWriteLock { storedSettings = newValue } }
+        set {
+            lock.withWriteLock {
+                storedSettings = newValue
+                cfaiss_hnsw_set_search_breadth(graph, Int32(newValue.searchBreadth))
+            }
+        }
     }
 
     public var count: Int { lock.withReadLock { faceIDOfRow.count - removedCount } }
@@ -164,6 +169,7 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
                                              Int32(settings.constructionBreadth)) else {
             fatalError("faiss could not create an HNSW index: \(String(cString: cfaiss_last_error()))")
         }
+        cfaiss_hnsw_set_search_breadth(graph, Int32(settings.searchBreadth))
         return graph
     }
 
@@ -184,7 +190,7 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
         var squaredDistances = [Float](repeating: .infinity, count: queryIndices.count * fetch)
         cfaiss_set_thread_count(Int32(min(storedSettings.threads, queryIndices.count)))
         let status = cfaiss_hnsw_search(graph, Int64(queryIndices.count), selected, Int64(fetch),
-                                        Int32(max(storedSettings.searchBreadth, fetch)), &squaredDistances, &rows)
+                                        &squaredDistances, &rows)
         precondition(status == 0, "faiss search failed: \(String(cString: cfaiss_last_error()))")
         return (rows, squaredDistances)
     }

@@ -156,18 +156,17 @@ extension ExactSearchIndex {
     /// `q·c` for Float32 `q` and Int8 `c`, 32 lanes at a time.
     @inline(__always)
     static func codeDot(_ query: UnsafePointer<Float>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Float {
-        let queryBytes = UnsafeRawPointer(query), codeBytes = UnsafeRawPointer(codes)
+        let queryBytes = UnsafeRawPointer(query)
         var sum0 = SIMD16<Float>(), sum1 = SIMD16<Float>()
         var index = 0
         while index + 32 <= dimension {
-            let codes0 = SIMD16<Float>(codeBytes.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self))
-            let codes1 = SIMD16<Float>(codeBytes.loadUnaligned(fromByteOffset: index + 16, as: SIMD16<Int8>.self))
+            let codes0 = widen(codes + index), codes1 = widen(codes + index + 16)
             sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
             sum1 += queryBytes.loadUnaligned(fromByteOffset: 4 * index + 64, as: SIMD16<Float>.self) * codes1
             index += 32
         }
         if index + 16 <= dimension {
-            let codes0 = SIMD16<Float>(codeBytes.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self))
+            let codes0 = widen(codes + index)
             sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
             index += 16
         }
@@ -177,6 +176,15 @@ extension ExactSearchIndex {
             index += 1
         }
         return sum
+    }
+
+    /// Sixteen codes as floats. Written lane by lane because the library's generic SIMD conversion is
+    /// not inlined here and costs a call per vector; this form compiles to one widening load and convert.
+    @inline(__always)
+    static func widen(_ codes: UnsafePointer<Int8>) -> SIMD16<Float> {
+        var lanes = SIMD16<Float>()
+        for lane in 0..<16 { lanes[lane] = Float(codes[lane]) }
+        return lanes
     }
 
     /// `q·x` for Float32 vectors, 32 lanes at a time.
