@@ -170,12 +170,22 @@ extension ExactSearchIndex {
             sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
             index += 16
         }
-        var sum = (sum0 + sum1).sum()
+        var sum = horizontalSum(sum0 + sum1)
         while index < dimension {
             sum += query[index] * Float(codes[index])
             index += 1
         }
         return sum
+    }
+
+    /// The sum of sixteen lanes by halving: `SIMD.sum()` adds lane after lane (Float addition may not
+    /// be reordered), a chain of sixteen dependent additions per row.
+    @inline(__always)
+    static func horizontalSum(_ lanes: SIMD16<Float>) -> Float {
+        let eight = lanes.lowHalf + lanes.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
     }
 
     /// Sixteen codes as floats. Written lane by lane because the library's generic SIMD conversion is
@@ -205,7 +215,7 @@ extension ExactSearchIndex {
                 * rowBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self)
             index += 16
         }
-        var sum = (sum0 + sum1).sum()
+        var sum = horizontalSum(sum0 + sum1)
         while index < dimension {
             sum += query[index] * row[index]
             index += 1
