@@ -109,7 +109,12 @@ struct UncheckedPointer: @unchecked Sendable {
 
 // MARK: - Measuring
 
+/// Resident bytes after handing freed heap pages back to the kernel (`malloc_trim`, reached through
+/// dlsym because Swift's Glibc module does not export it), so that a delta measures what an index holds
+/// rather than what earlier, freed indexes left behind.
 func residentBytes() -> Int {
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let trim = dlsym(nil, "malloc_trim") { _ = unsafeBitCast(trim, to: Trim.self)(0) }
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
     let fields = text.split(separator: " ")
     return (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -119,9 +124,25 @@ func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
     sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
 }
 
+/// Wall-clock percentiles, and the process's CPU time per call: on a shared machine the second shows
+/// what a call costs when other programs steal the cores.
 struct Latency {
-    let p50: Double, p99: Double
-    var text: String { String(format: "%.2f / %.2f", p50 * 1e3, p99 * 1e3) }
+    let p50: Double, p99: Double, cpuPerCall: Double
+    init(_ times: [Double], cpu: Double) {
+        let sorted = times.sorted()
+        p50 = percentile(sorted, 0.5)
+        p99 = percentile(sorted, 0.99)
+        cpuPerCall = cpu / Double(times.count)
+    }
+    var text: String { String(format: "%.2f / %.2f | %.2f", p50 * 1e3, p99 * 1e3, cpuPerCall * 1e3) }
+}
+
+/// CPU seconds used by the whole process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
 }
 
 /// Single-query latencies over every query, after a short warm-up; returns the results too.
@@ -131,14 +152,14 @@ func timeSingleQueries(_ index: any FaceSearchIndex, _ queries: [Float]) -> (Lat
     for query in split.prefix(5) { _ = index.nearestFaces(to: query, count: k) }
     var times: [Double] = []
     var results: [[FaceMatch]] = []
+    let cpuStart = processCPUSeconds()
     for query in split {
         let start = Bench.now()
         let found = index.nearestFaces(to: query, count: k)
         times.append(Bench.now() - start)
         results.append(found[0])
     }
-    times.sort()
-    return (Latency(p50: percentile(times, 0.5), p99: percentile(times, 0.99)), results)
+    return (Latency(times, cpu: processCPUSeconds() - cpuStart), results)
 }
 
 /// Latency of batches of 32 queries.
@@ -148,6 +169,7 @@ func timeBatches(_ index: any FaceSearchIndex, _ queries: [Float]) -> (Latency, 
     var times: [Double] = []
     var results: [[FaceMatch]] = []
     _ = index.nearestFaces(to: Array(queries[0..<batch * dimension]), count: k)
+    let cpuStart = processCPUSeconds()
     for start in stride(from: 0, to: count, by: batch) {
         let end = min(count, start + batch)
         let slice = Array(queries[start * dimension..<end * dimension])
@@ -155,8 +177,7 @@ func timeBatches(_ index: any FaceSearchIndex, _ queries: [Float]) -> (Latency, 
         results += index.nearestFaces(to: slice, count: k)
         times.append(Bench.now() - begin)
     }
-    times.sort()
-    return (Latency(p50: percentile(times, 0.5), p99: percentile(times, 0.99)), results)
+    return (Latency(times, cpu: processCPUSeconds() - cpuStart), results)
 }
 
 func recall(_ found: [[FaceMatch]], truth: [[FaceMatch]]) -> Double {
@@ -179,9 +200,10 @@ func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").ut
 say(
     "SearchBenchmark: \(dimension)-D unit-length synthetic descriptors, top-\(k), \(queryCount) queries, "
         + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
-say("Latencies are p50 / p99 in ms per call; a batched call carries 32 queries.\n")
-say("| faces | data | method | build s | bytes/face | latency p50 / p99 ms | recall@10 | identical to Float32 |")
-say("|---:|---|---|---:|---:|---:|---:|---:|")
+say("Latencies are wall-clock p50 / p99 in ms per call; a batched call carries 32 queries. CPU ms per call")
+say("is the process's CPU time (both cores) divided by calls.\n")
+say("| faces | data | method | build s (CPU s) | bytes/face | latency p50 / p99 ms | CPU ms per call | recall@10 | identical to Float32 |")
+say("|---:|---|---|---:|---:|---:|---:|---:|---:|")
 
 for size in sizes {
     for data in datasets {
@@ -195,21 +217,21 @@ for size in sizes {
             Data(String(format: "generated %d faces in %.1f s\n", size, Bench.now() - generationStart).utf8))
 
         func row(
-            _ method: String, _ build: Double, _ bytes: Int, _ latency: Latency, _ recallText: String,
+            _ method: String, _ build: (wall: Double, cpu: Double), _ bytes: Int, _ latency: Latency, _ recallText: String,
             _ identical: String
         ) {
             say(
-                "| \(size) | \(data) | \(method) | \(String(format: "%.1f", build)) | \(bytes) | \(latency.text) | \(recallText) | \(identical) |"
+                "| \(size) | \(data) | \(method) | \(String(format: "%.1f (%.1f)", build.wall, build.cpu)) | \(bytes) | \(latency.text) | \(recallText) | \(identical) |"
             )
         }
 
         var truth: [[FaceMatch]] = []
         do {
             let before = residentBytes()
-            let start = Bench.now()
+            let start = Bench.now(), cpuStart = processCPUSeconds()
             let exact = ExactSearchIndex(dimension: dimension, settings: .init(reducedPrecisionScan: false))
             exact.add(faceIDs: faceIDs, subjectIDs: subjectIDs, descriptors: descriptors)
-            let build = Bench.now() - start
+            let build = (Bench.now() - start, processCPUSeconds() - cpuStart)
             let bytes = (residentBytes() - before) / size
             let (single, found) = timeSingleQueries(exact, queries)
             truth = found
@@ -221,10 +243,10 @@ for size in sizes {
         }
         do {
             let before = residentBytes()
-            let start = Bench.now()
+            let start = Bench.now(), cpuStart = processCPUSeconds()
             let exact = ExactSearchIndex(dimension: dimension)
             exact.add(faceIDs: faceIDs, subjectIDs: subjectIDs, descriptors: descriptors)
-            let build = Bench.now() - start
+            let build = (Bench.now() - start, processCPUSeconds() - cpuStart)
             let bytes = (residentBytes() - before) / size
             let (single, found) = timeSingleQueries(exact, queries)
             row(
@@ -233,13 +255,13 @@ for size in sizes {
         }
         if size <= hnswMaxSize {
             let before = residentBytes()
-            let start = Bench.now()
+            let start = Bench.now(), cpuStart = processCPUSeconds()
             let settings = ApproximateSearchIndex.Settings(
                 neighborsPerNode: neighborsPerNode,
                 constructionBreadth: constructionBreadth)
             let approximate = ApproximateSearchIndex(dimension: dimension, settings: settings)
             approximate.add(faceIDs: faceIDs, subjectIDs: subjectIDs, descriptors: descriptors)
-            let build = Bench.now() - start
+            let build = (Bench.now() - start, processCPUSeconds() - cpuStart)
             let bytes = (residentBytes() - before) / size
             for breadth in searchBreadths {
                 approximate.settings.searchBreadth = breadth

@@ -73,8 +73,9 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
 
     deinit { cfaiss_hnsw_free(graph) }
 
-    /// Current settings. Changing ``Settings/searchBreadth`` or ``Settings/threads`` takes effect on the next
-    /// call; the construction settings apply to faces added afterwards and to rebuilds.
+    /// Current settings. Changing ``Settings/searchBreadth``, ``Settings/threads`` or
+    /// ``Settings/rebuildTombstoneFraction`` takes effect on the next call; ``Settings/neighborsPerNode``
+    /// and ``Settings/constructionBreadth`` shape the graph and apply from the next rebuild.
     public var settings: Settings {
         get { lock.withReadLock { storedSettings } }
         set {

@@ -153,7 +153,8 @@ extension ExactSearchIndex {
         return collectors
     }
 
-    /// `q·c` for Float32 `q` and Int8 `c`, 32 lanes at a time.
+    /// `q·c` for Float32 `q` and Int8 `c`, 32 lanes at a time, with fused multiply-adds (the module is
+    /// built for a CPU that has them; without one, `addProduct` becomes a call per lane).
     @inline(__always)
     static func codeDot(_ query: UnsafePointer<Float>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Float {
         let queryBytes = UnsafeRawPointer(query)
@@ -161,13 +162,13 @@ extension ExactSearchIndex {
         var index = 0
         while index + 32 <= dimension {
             let codes0 = widen(codes + index), codes1 = widen(codes + index + 16)
-            sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
-            sum1 += queryBytes.loadUnaligned(fromByteOffset: 4 * index + 64, as: SIMD16<Float>.self) * codes1
+            sum0.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self), codes0)
+            sum1.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index + 64, as: SIMD16<Float>.self), codes1)
             index += 32
         }
         if index + 16 <= dimension {
             let codes0 = widen(codes + index)
-            sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
+            sum0.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self), codes0)
             index += 16
         }
         var sum = horizontalSum(sum0 + sum1)
