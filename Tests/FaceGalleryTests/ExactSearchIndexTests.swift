@@ -13,9 +13,9 @@ import Testing
 
     static let shapes = [
         Shape(dimension: 128, rows: 1_000, queries: 1, count: 10),
-        Shape(dimension: 128, rows: 50_000, queries: 3, count: 10),  // several chunks, single-query scans
-        Shape(dimension: 128, rows: 40_000, queries: 70, count: 25),  // batched, two groups of queries
-        Shape(dimension: 33, rows: 20_000, queries: 2, count: 5),  // lanes that do not fill a vector
+        Shape(dimension: 128, rows: 40_000, queries: 3, count: 10),  // three chunks, single-query scans
+        Shape(dimension: 128, rows: 20_000, queries: 70, count: 25),  // batched: two chunks, two groups of queries
+        Shape(dimension: 33, rows: 5_000, queries: 2, count: 5),  // lanes that do not fill a vector
         Shape(dimension: 7, rows: 300, queries: 5, count: 400),  // count above the number of faces
         Shape(dimension: 16, rows: 1, queries: 1, count: 3),
     ]

@@ -33,20 +33,23 @@ struct ReferenceGallery {
     /// Every distance computed as a Float32 sum of squared differences in index order; ties broken by the
     /// smaller face id — the order ``ExactSearchIndex`` promises.
     func nearestFaces(to queries: [Float], count: Int) -> [[FaceMatch]] {
-        stride(from: 0, to: queries.count, by: dimension).map { start in
-            var scored: [(squaredDistance: Float, row: Int)] = []
-            for row in faceIDs.indices {
-                var sum: Float = 0
-                for index in 0..<dimension {
-                    let difference = queries[start + index] - descriptors[row * dimension + index]
-                    sum += difference * difference
+        descriptors.withUnsafeBufferPointer { descriptors in
+            stride(from: 0, to: queries.count, by: dimension).map { start in
+                var scored: [(squaredDistance: Float, faceID: Int64, row: Int)] = []
+                scored.reserveCapacity(faceIDs.count)
+                for row in faceIDs.indices {
+                    var sum: Float = 0
+                    for index in 0..<dimension {
+                        let difference = queries[start + index] - descriptors[row * dimension + index]
+                        sum += difference * difference
+                    }
+                    scored.append((sum, faceIDs[row], row))
                 }
-                scored.append((sum, row))
-            }
-            scored.sort { ($0.squaredDistance, faceIDs[$0.row]) < ($1.squaredDistance, faceIDs[$1.row]) }
-            return scored.prefix(count).map {
-                FaceMatch(faceID: faceIDs[$0.row], subjectID: subjectIDs[$0.row],
-                          euclideanDistance: $0.squaredDistance.squareRoot())
+                scored.sort { ($0.squaredDistance, $0.faceID) < ($1.squaredDistance, $1.faceID) }
+                return scored.prefix(count).map {
+                    FaceMatch(faceID: $0.faceID, subjectID: subjectIDs[$0.row],
+                              euclideanDistance: $0.squaredDistance.squareRoot())
+                }
             }
         }
     }
