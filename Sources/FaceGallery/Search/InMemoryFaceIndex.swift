@@ -3,11 +3,11 @@ import FaceCore
 /// The in-memory search of a gallery: exact up to a size, approximate beyond it.
 ///
 /// Below ``approximateAbove`` faces it is an ``ExactSearchIndex``: results are exact, a query over a
-/// million 128-D faces costs about 10 CPU-ms (about 5 ms on two idle cores; Benchmarks/Results/search.md),
+/// million 128-D faces takes about 6 ms (p50) on two idle cores (Benchmarks/Results/search.md),
 /// and there is no build step and removal is cheap. Exact search grows linearly with the gallery — about
-/// 115 CPU-ms per query at ten million faces — so past that size it becomes an
+/// 55 ms per query at ten million faces — so past that size it becomes an
 /// ``ApproximateSearchIndex`` (HNSW), whose query cost grows with the logarithm of the size, in exchange
-/// for a recall just under 1, a long build (about 15 CPU-minutes per million faces with Debian's faiss)
+/// for a recall just under 1, a long build (about 25 CPU-minutes for a million faces with Debian's faiss)
 /// and about 130 more bytes per face. The default of 1,000,000 keeps exact queries at about half the
 /// 10 ms target, leaving room for concurrent queries and slower machines; near two million faces they
 /// would reach it. The switch happens inside the ``add(faceIDs:subjectIDs:descriptors:)`` call that
