@@ -1,3 +1,4 @@
+import Dispatch
 import FaceGallery
 import FaceTestSupport
 import Testing
@@ -95,5 +96,44 @@ import Testing
         #expect(abs(found[0][1].euclideanDistance - Float(2).squareRoot()) <= 1e-6)
         approximate.remove(faceIDs: [10])
         #expect(approximate.nearestFaces(to: [1, 0, 0, 0], count: 5)[0].map(\.faceID) == [11])
+    }
+
+    /// Searches run while faces are added and removed (with rebuilds): each still finds its own stored
+    /// face first, the final count is right, and rebuilds have dropped the tombstones.
+    @Test func concurrentSearchesAndWrites() {
+        let dimension = 32
+        var random = SeededRandom(seed: 31)
+        let model = StructuredDescriptors(dimension: dimension, seed: 3)
+        let stable = model.sample(2_000, using: &random)
+        var settings = Self.settings
+        settings.rebuildTombstoneFraction = 0.1
+        let approximate = ApproximateSearchIndex(dimension: dimension, settings: settings)
+        approximate.add(faceIDs: (0..<2_000).map { Int64($0) }, subjectIDs: (0..<2_000).map { Int64($0) },
+                        descriptors: stable)
+        let churn = model.sample(20 * 100, using: &random)
+        let queries = Array(stable[0..<(8 * dimension)])  // stored faces 0..<8: each its own nearest
+        let malformed = SendableCounter()
+        DispatchQueue.concurrentPerform(iterations: 5) { task in
+            if task == 0 {
+                // 20 rounds of 100 temporary faces, added then removed: several rebuilds.
+                for round in 0..<20 {
+                    let ids = (0..<100).map { Int64(100_000 + round * 100 + $0) }
+                    let start = round * 100 * dimension
+                    approximate.add(faceIDs: ids, subjectIDs: ids,
+                                    descriptors: Array(churn[start..<start + 100 * dimension]))
+                    approximate.remove(faceIDs: ids)
+                }
+            } else {
+                for round in 0..<40 {
+                    let query = round % 8
+                    let found = approximate.nearestFaces(
+                        to: Array(queries[query * dimension..<(query + 1) * dimension]), count: 5)[0]
+                    if found.count != 5 || found[0].faceID != Int64(query) { malformed.increment() }
+                }
+            }
+        }
+        #expect(malformed.value == 0)
+        #expect(approximate.count == 2_000)
+        #expect(approximate.graphRowCount < 2_000 + 20 * 100)
     }
 }
