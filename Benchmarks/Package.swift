@@ -82,3 +82,12 @@ package.targets.append(
             .product(name: "FaceImage", package: facekit),
             .product(name: "FacePipeline", package: facekit),
         ]))
+
+// MARK: - Nearest-face search: exact scans and HNSW at gallery sizes
+package.targets.append(
+    .executableTarget(
+        name: "SearchBenchmark",
+        dependencies: [
+            "BenchmarkSupport",
+            .product(name: "FaceGallery", package: facekit),
+        ]))

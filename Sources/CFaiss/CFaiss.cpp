@@ -3,6 +3,7 @@
 
 #include "CFaiss.h"
 
+#include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <omp.h>
 
@@ -52,15 +53,20 @@ extern "C" int32_t cfaiss_hnsw_add(cfaiss_hnsw *index, int64_t count, const floa
 
 extern "C" int64_t cfaiss_hnsw_count(const cfaiss_hnsw *index) { return index->index.ntotal; }
 
+extern "C" const float *cfaiss_hnsw_vectors(const cfaiss_hnsw *index) {
+    // IndexHNSWFlat always stores its vectors in an IndexFlat.
+    auto storage = dynamic_cast<const faiss::IndexFlat *>(index->index.storage);
+    return storage ? storage->get_xb() : nullptr;
+}
+
+extern "C" void cfaiss_hnsw_set_search_breadth(cfaiss_hnsw *index, int32_t ef_search) {
+    // faiss 1.7.3's IndexHNSW::search ignores SearchParametersHNSW, so the breadth lives on the index.
+    index->index.hnsw.efSearch = ef_search;
+}
+
 extern "C" int32_t cfaiss_hnsw_search(const cfaiss_hnsw *index, int64_t query_count, const float *queries, int64_t k,
-                                      int32_t ef_search, float *squared_distances, int64_t *rows) {
-    return guarded([&] {
-        // Passing the breadth per call, rather than setting hnsw.efSearch, keeps concurrent searches
-        // with different breadths from racing on the shared index.
-        faiss::SearchParametersHNSW parameters;
-        parameters.efSearch = ef_search;
-        index->index.search(query_count, queries, k, squared_distances, rows, &parameters);
-    });
+                                      float *squared_distances, int64_t *rows) {
+    return guarded([&] { index->index.search(query_count, queries, k, squared_distances, rows); });
 }
 
 extern "C" void cfaiss_set_thread_count(int32_t threads) { omp_set_num_threads(threads < 1 ? 1 : threads); }

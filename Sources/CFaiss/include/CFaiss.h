@@ -23,11 +23,19 @@ int32_t cfaiss_hnsw_add(cfaiss_hnsw *index, int64_t count, const float *vectors)
 /// Number of vectors held.
 int64_t cfaiss_hnsw_count(const cfaiss_hnsw *index);
 
-/// Searches `query_count` queries for their `k` nearest rows with the given search breadth.
-/// Writes `query_count * k` squared distances and row numbers (-1 where fewer than k were found).
-/// Safe to call concurrently on one index. Returns 0 on success, -1 on failure.
+/// The stored vectors, `count × dimension` float32 row-major, in the order they were added. Valid
+/// until the next add or free.
+const float *cfaiss_hnsw_vectors(const cfaiss_hnsw *index);
+
+/// Sets how many candidates a search keeps (efSearch; faiss raises it to k when smaller). Must not run
+/// concurrently with a search on the same index.
+void cfaiss_hnsw_set_search_breadth(cfaiss_hnsw *index, int32_t ef_search);
+
+/// Searches `query_count` queries for their `k` nearest rows. Writes `query_count * k` squared
+/// distances and row numbers (-1 where fewer than k were found). Safe to call concurrently on one
+/// index. Returns 0 on success, -1 on failure.
 int32_t cfaiss_hnsw_search(const cfaiss_hnsw *index, int64_t query_count, const float *queries, int64_t k,
-                           int32_t ef_search, float *squared_distances, int64_t *rows);
+                           float *squared_distances, int64_t *rows);
 
 /// Sets how many OpenMP threads the calling thread's faiss calls may use (at least 1).
 void cfaiss_set_thread_count(int32_t threads);

@@ -23,8 +23,9 @@ enum GalleryAccess {
     }
 
     /// Opens the gallery named by `--gallery` (or the default), creating an SQLite file and its folder
-    /// when missing.
-    static func open(_ options: Arguments) throws(CommandLineError) -> any GalleryStore {
+    /// when missing. A SQLite gallery is searched exactly, or through an HNSW graph once it holds more
+    /// than `approximateSearchAbove` faces.
+    static func open(_ options: Arguments, approximateSearchAbove: Int? = nil) throws(CommandLineError) -> any GalleryStore {
         let text = options.value("gallery") ?? defaultLocation()
         let location: GalleryLocation
         do { location = try GalleryLocation(parsing: text) } catch { throw .usage(error.message) }
@@ -33,7 +34,8 @@ enum GalleryAccess {
             case .sqlite(let path):
                 let folder = (path as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                return try SQLiteGalleryStore(path: path, model: model)
+                guard let limit = approximateSearchAbove else { return try SQLiteGalleryStore(path: path, model: model) }
+                return try SQLiteGalleryStore(path: path, model: model) { InMemoryFaceIndex(dimension: $0, approximateAbove: limit) }
             case .postgres(let url):
                 return try PostgresGalleryStore(url: url, model: model)
             }

@@ -40,6 +40,8 @@ struct DescriptorRows {
         var squaredNorm: Double = 0
         var maxMagnitude: Float = 0
         for value in descriptor {
+            // A NaN or infinity would make every distance bound meaningless.
+            precondition(value.isFinite, "face \(faceID) has a descriptor value that is not finite")
             squaredNorm += Double(value) * Double(value)
             maxMagnitude = max(maxMagnitude, abs(value))
         }

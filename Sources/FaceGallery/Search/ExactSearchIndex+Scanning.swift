@@ -153,30 +153,49 @@ extension ExactSearchIndex {
         return collectors
     }
 
-    /// `q·c` for Float32 `q` and Int8 `c`, 32 lanes at a time.
+    /// `q·c` for Float32 `q` and Int8 `c`, 32 lanes at a time, with fused multiply-adds (the module is
+    /// built for a CPU that has them; without one, `addProduct` becomes a call per lane).
     @inline(__always)
     static func codeDot(_ query: UnsafePointer<Float>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Float {
-        let queryBytes = UnsafeRawPointer(query), codeBytes = UnsafeRawPointer(codes)
+        let queryBytes = UnsafeRawPointer(query)
         var sum0 = SIMD16<Float>(), sum1 = SIMD16<Float>()
         var index = 0
         while index + 32 <= dimension {
-            let codes0 = SIMD16<Float>(codeBytes.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self))
-            let codes1 = SIMD16<Float>(codeBytes.loadUnaligned(fromByteOffset: index + 16, as: SIMD16<Int8>.self))
-            sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
-            sum1 += queryBytes.loadUnaligned(fromByteOffset: 4 * index + 64, as: SIMD16<Float>.self) * codes1
+            let codes0 = widen(codes + index), codes1 = widen(codes + index + 16)
+            sum0.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self), codes0)
+            sum1.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index + 64, as: SIMD16<Float>.self), codes1)
             index += 32
         }
         if index + 16 <= dimension {
-            let codes0 = SIMD16<Float>(codeBytes.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self))
-            sum0 += queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self) * codes0
+            let codes0 = widen(codes + index)
+            sum0.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self), codes0)
             index += 16
         }
-        var sum = (sum0 + sum1).sum()
+        var sum = horizontalSum(sum0 + sum1)
         while index < dimension {
             sum += query[index] * Float(codes[index])
             index += 1
         }
         return sum
+    }
+
+    /// The sum of sixteen lanes by halving: `SIMD.sum()` adds lane after lane (Float addition may not
+    /// be reordered), a chain of sixteen dependent additions per row.
+    @inline(__always)
+    static func horizontalSum(_ lanes: SIMD16<Float>) -> Float {
+        let eight = lanes.lowHalf + lanes.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
+
+    /// Sixteen codes as floats. Written lane by lane because the library's generic SIMD conversion is
+    /// not inlined here and costs a call per vector; this form compiles to one widening load and convert.
+    @inline(__always)
+    static func widen(_ codes: UnsafePointer<Int8>) -> SIMD16<Float> {
+        var lanes = SIMD16<Float>()
+        for lane in 0..<16 { lanes[lane] = Float(codes[lane]) }
+        return lanes
     }
 
     /// `q·x` for Float32 vectors, 32 lanes at a time.
@@ -197,7 +216,7 @@ extension ExactSearchIndex {
                 * rowBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self)
             index += 16
         }
-        var sum = (sum0 + sum1).sum()
+        var sum = horizontalSum(sum0 + sum1)
         while index < dimension {
             sum += query[index] * row[index]
             index += 1

@@ -26,7 +26,7 @@ import FaceCore
 /// Float32 error of the interval's arithmetic plus that of the exact re-rank (each a sum of `d`
 /// products, error below `(d + 2)·2⁻²⁴·(|q| + |x|)²`), so the argument holds for the computed values,
 /// not only in real arithmetic. For unit-length 128-D descriptors the Int8 half-width is about 0.013
-/// in squared distance, so a query re-ranks a few dozen rows.
+/// in squared distance, so only rows within about 0.03 of the `k`-th squared distance are re-ranked.
 ///
 /// Scans run on every core, over chunks of rows with a partial result per chunk. Searches run
 /// concurrently under a read lock; ``add(faceIDs:subjectIDs:descriptors:)``, ``remove(faceIDs:)`` and
@@ -73,7 +73,9 @@ public final class ExactSearchIndex: FaceSearchIndex, @unchecked Sendable {
                      "\(faceIDs.count) face ids, \(subjectIDs.count) subject ids, \(descriptors.count) values "
                         + "for dimension \(dimension)")
         lock.withWriteLock {
-            rows.reserveCapacity(rows.count + faceIDs.count)
+            // Only a batch that at least doubles the index reserves exactly; smaller ones rely on the
+            // arrays' geometric growth (an exact reserve per small batch would copy every row each time).
+            if faceIDs.count >= rows.count { rows.reserveCapacity(rows.count + faceIDs.count) }
             descriptors.withUnsafeBufferPointer { values in
                 for index in faceIDs.indices {
                     let descriptor = UnsafeBufferPointer(rebasing: values[index * dimension..<(index + 1) * dimension])
