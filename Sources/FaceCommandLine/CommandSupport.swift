@@ -44,22 +44,22 @@ enum CommandSupport {
           --threads N           Threads to use (default: all cores).
         """
 
-    static func json(_ box: BoundingBox) -> JSONText.Value {
+    static func json(_ box: BoundingBox) -> JSONValue {
         .object([("x", .number(box.x)), ("y", .number(box.y)), ("width", .number(box.width)), ("height", .number(box.height))])
     }
 
-    static func json(_ face: DetectedFace, includeDescriptor: Bool) -> JSONText.Value {
-        var members: [(String, JSONText.Value)] = [
+    static func json(_ face: DetectedFace, includeDescriptor: Bool) -> JSONValue {
+        var members: [(String, JSONValue)] = [
             ("box", json(face.box)), ("confidence", .float(face.confidence)),
             ("landmarks", .array(face.landmarks.points.map { .array([.number($0.x), .number($0.y)]) })),
         ]
         if includeDescriptor, let descriptor = face.descriptor {
-            members.append(("descriptor", .array(descriptor.values.map(JSONText.Value.float))))
+            members.append(("descriptor", .array(descriptor.values.map(JSONValue.float))))
         }
         return .object(members)
     }
 
-    static func json(file: String, image: Image, faces: [DetectedFace], includeDescriptors: Bool) -> JSONText.Value {
+    static func json(file: String, image: Image, faces: [DetectedFace], includeDescriptors: Bool) -> JSONValue {
         .object([
             ("file", .string(file)), ("width", .integer(image.width)), ("height", .integer(image.height)),
             ("faces", .array(faces.map { json($0, includeDescriptor: includeDescriptors) })),
@@ -81,7 +81,7 @@ enum CommandSupport {
                 : recognizer.detectFaces(in: image, options: settings.detection)
             anyFace = anyFace || !faces.isEmpty
             if options.has("json") {
-                print(JSONText.render(json(file: path, image: image, faces: faces, includeDescriptors: withDescriptors)))
+                print(json(file: path, image: image, faces: faces, includeDescriptors: withDescriptors).rendered(.spaced))
                 continue
             }
             let count = faces.isEmpty ? "no face found" : faces.count == 1 ? "1 face" : "\(faces.count) faces"

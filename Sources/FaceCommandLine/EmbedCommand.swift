@@ -53,9 +53,9 @@ enum EmbedCommand {
         }
         for (path, descriptor) in zip(paths, descriptors) {
             if options.has("json") {
-                print(JSONText.render(.object([
-                    ("file", .string(path)), ("descriptor", .array(descriptor.values.map(JSONText.Value.float))),
-                ])))
+                print(JSONValue.object([
+                    ("file", .string(path)), ("descriptor", .array(descriptor.values.map(JSONValue.float))),
+                ]).rendered(.spaced))
             } else {
                 let norm = descriptor.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 print("\(path): \(descriptor.dimension)-D descriptor, length \(CommandSupport.formatted(norm))")

@@ -1,3 +1,4 @@
+import FaceCore
 import FacePipeline
 
 /// `facekit models`: where the models are, their hashes, and whether they verify.
@@ -22,7 +23,7 @@ enum ModelsCommand {
         guard options.positional.isEmpty else { throw .usage("unexpected argument '\(options.positional[0])'") }
         let directory = ModelDirectory.fromEnvironment()
         var allRequiredVerified = true
-        var rows: [JSONText.Value] = []
+        var rows: [JSONValue] = []
         var lines: [String] = ["Models directory: \(directory.path)"]
         for model in KnownModel.allCases {
             let status = directory.status(of: model)
@@ -36,14 +37,14 @@ enum ModelsCommand {
                 ("file", .string(model.fileName)), ("summary", .string(model.summary)),
                 ("required", .bool(model.isRequired)),
                 ("status", .string(word.replacingOccurrences(of: " ", with: "_"))),
-                ("sha256", digest.map(JSONText.Value.string) ?? .null),
+                ("sha256", digest.map(JSONValue.string) ?? .null),
                 ("expected_sha256_prefix", .string(model.sha256Prefix)),
             ]))
             lines.append("  \(word.padding(toLength: 13, withPad: " ", startingAt: 0)) \(model.fileName)  \(model.summary)")
             lines.append("                sha256 \(digest ?? "-") (published \(model.sha256Prefix)…)")
         }
         if options.has("json") {
-            print(JSONText.render(.object([("directory", .string(directory.path)), ("models", .array(rows))])))
+            print(JSONValue.object([("directory", .string(directory.path)), ("models", .array(rows))]).rendered(.spaced))
         } else {
             print(lines.joined(separator: "\n"))
             if !allRequiredVerified { print("Run Scripts/setup.sh to fetch and verify the models.") }

@@ -51,7 +51,7 @@ enum VerifyCommand {
         let best = pairs.min { $0.distance < $1.distance }!
         let same = best.distance < threshold
         if options.has("json") {
-            var members: [(String, JSONText.Value)] = [
+            var members: [(String, JSONValue)] = [
                 ("distance", .float(best.distance)), ("threshold", .float(threshold)), ("same_person", .bool(same)),
                 ("faces", .object([("a", CommandSupport.json(faces[0][best.a].box)), ("b", CommandSupport.json(faces[1][best.b].box))])),
                 ("faces_found", .object([("a", .integer(faces[0].count)), ("b", .integer(faces[1].count))])),
@@ -61,7 +61,7 @@ enum VerifyCommand {
                     .object([("a", .integer($0.a)), ("b", .integer($0.b)), ("distance", .float($0.distance))])
                 })))
             }
-            print(JSONText.render(.object(members)))
+            print(JSONValue.object(members).rendered(.spaced))
         } else {
             print(same ? "Same person" : "Different people", terminator: "")
             print(" (distance \(CommandSupport.formatted(best.distance)), threshold \(CommandSupport.formatted(threshold)))")

@@ -1,3 +1,4 @@
+import FaceCore
 import Foundation
 
 /// An evaluation's results as a person reads them (terminal summary, `report.md`), as a program reads
@@ -92,15 +93,15 @@ public struct EvaluationReport: Sendable {
         if let withoutFlip {
             members.append(("without_flip", .object(Self.metrics(withoutFlip).filter { $0.0 != "folds" })))
         }
-        return ReportJSON.render(.object(members), indent: indented ? "  " : nil)
+        return JSONValue.object(members).rendered(indented ? .indented("  ") : .spaced)
     }
 
-    private static func metrics(_ evaluation: PairEvaluation) -> [(String, ReportJSON.Value)] {
+    private static func metrics(_ evaluation: PairEvaluation) -> [(String, JSONValue)] {
         let confusion = evaluation.confusion
-        let folds: [ReportJSON.Value] =
+        let folds: [JSONValue] =
             evaluation.crossValidation?.folds.map { fold in
                 .object([
-                    ("fold", .integer(fold.index + 1)), ("threshold", ReportJSON.number(fold.maxEuclideanDistance)),
+                    ("fold", .integer(fold.index + 1)), ("threshold", JSONValue.float(fold.maxEuclideanDistance)),
                     ("accuracy", .number(fold.accuracy)), ("pairs", .integer(fold.confusion.total)),
                 ])
             } ?? []
@@ -111,7 +112,7 @@ public struct EvaluationReport: Sendable {
             ("eer", .number(evaluation.equalErrorRate)),
             ("tar_at_far_1e-3", .number(evaluation.trueAcceptRateAtFAR1e3)),
             ("tar_at_far_1e-2", .number(evaluation.trueAcceptRateAtFAR1e2)),
-            ("threshold", ReportJSON.number(evaluation.threshold)),
+            ("threshold", JSONValue.float(evaluation.threshold)),
             (
                 "confusion_matrix",
                 .object([
@@ -124,7 +125,7 @@ public struct EvaluationReport: Sendable {
             ("precision", .number(confusion.precision)),
             ("recall", .number(confusion.recall)),
             ("f1", .number(confusion.f1)),
-            ("best_threshold", ReportJSON.number(evaluation.bestThreshold.maxEuclideanDistance)),
+            ("best_threshold", JSONValue.float(evaluation.bestThreshold.maxEuclideanDistance)),
             ("best_accuracy", .number(evaluation.bestThreshold.accuracy)),
             ("folds", .array(folds)),
         ]

@@ -1,3 +1,4 @@
+import FaceCore
 /// One HTTP response: status, header fields and body bytes.
 public struct HTTPResponse: Sendable {
     /// The status code.
@@ -18,7 +19,7 @@ public struct HTTPResponse: Sendable {
     static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
         HTTPResponse(
             status: status, headers: [("Content-Type", "application/json; charset=utf-8")],
-            body: Array(value.rendered.utf8))
+            body: Array(value.rendered().utf8))
     }
 
     /// A text response of the given media type.

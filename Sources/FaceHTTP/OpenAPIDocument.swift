@@ -1,10 +1,11 @@
+import FaceCore
 /// The OpenAPI 3.1 description of every route, served at `/api/v1/openapi.json`.
 ///
 /// Written by hand so that it documents intent; a test checks that its operations and the router's
 /// routes are the same set.
 enum OpenAPIDocument {
     /// The document as JSON bytes.
-    static let bytes: [UInt8] = Array(document.rendered.utf8)
+    static let bytes: [UInt8] = Array(document.rendered().utf8)
 
     private static func ref(_ name: String) -> JSONValue {
         .object([("$ref", .string("#/components/schemas/\(name)"))])

@@ -152,7 +152,7 @@ enum EnrollCommand {
 
     private static func report(_ job: Job, faceID: Int64, faceCount: Int, json: Bool) {
         if json {
-            print(JSONText.render(.object([("file", .string(job.path)), ("subject", .string(job.subject)), ("face_id", .integer(Int(faceID)))])))
+            print(JSONValue.object([("file", .string(job.path)), ("subject", .string(job.subject)), ("face_id", .integer(Int(faceID)))]).rendered(.spaced))
         } else {
             let note = faceCount > 1 ? " (the largest of \(faceCount) faces)" : ""
             print("enrolled \(job.subject): \(job.path) as face \(faceID)\(note)")
@@ -162,10 +162,10 @@ enum EnrollCommand {
 
     private static func report(_ job: Job, error: (code: String, message: String), json: Bool) {
         guard json else { return }  // the human summary lists skips at the end
-        print(JSONText.render(.object([
+        print(JSONValue.object([
             ("file", .string(job.path)), ("subject", .string(job.subject)),
             ("error", .object([("code", .string(error.code)), ("message", .string(error.message))])),
-        ])))
+        ]).rendered(.spaced))
         fflush(nil)
     }
 }

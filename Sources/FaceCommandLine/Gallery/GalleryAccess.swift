@@ -83,7 +83,7 @@ enum GalleryAccess {
         }
     }
 
-    static func json(_ subject: Subject) -> JSONText.Value {
+    static func json(_ subject: Subject) -> JSONValue {
         .object([
             ("name", .string(subject.name)), ("faces", .integer(subject.faceCount)),
             ("metadata", .raw(subject.metadataJSON)),

@@ -1,3 +1,4 @@
+import FaceCore
 import FaceGallery
 import FaceGallerySQLite
 import Foundation
@@ -31,12 +32,12 @@ enum GalleryCommand {
             }
             let bytes = path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int }
             if options.has("json") {
-                var members: [(String, JSONText.Value)] = [
+                var members: [(String, JSONValue)] = [
                     ("location", .string(location)), ("model", .string(GalleryAccess.model.id)),
                     ("dimension", .integer(GalleryAccess.model.dimension)), ("subjects", .integer(subjects)), ("faces", .integer(faces)),
                 ]
                 if let bytes { members.append(("file_bytes", .integer(bytes))) }
-                print(JSONText.render(.object(members)))
+                print(JSONValue.object(members).rendered(.spaced))
             } else {
                 print("Gallery: \(location)")
                 print("Model: \(GalleryAccess.model)")

@@ -48,7 +48,7 @@ enum IdentifyCommand {
         }
         for (path, (found, identifications)) in zip(options.positional, zip(faces, answers)) {
             if options.has("json") {
-                let entries: [JSONText.Value] = zip(found, identifications).map { face, identification in
+                let entries: [JSONValue] = zip(found, identifications).map { face, identification in
                     .object([
                         ("box", CommandSupport.json(face.box)),
                         ("candidates", .array(identification.candidates.map {
@@ -57,7 +57,7 @@ enum IdentifyCommand {
                         ("unknown", .bool(identification.isUnknown)),
                     ])
                 }
-                print(JSONText.render(.object([("file", .string(path)), ("faces", .array(entries))])))
+                print(JSONValue.object([("file", .string(path)), ("faces", .array(entries))]).rendered(.spaced))
                 continue
             }
             print("\(path): \(found.isEmpty ? "no face found" : found.count == 1 ? "1 face" : "\(found.count) faces")")

@@ -1,3 +1,4 @@
+import FaceCore
 import FaceGallery
 
 /// `facekit subjects`: list and change the gallery's people.
@@ -33,8 +34,8 @@ enum SubjectsCommand {
                 (try store.subjects(offset: offset, limit: limit), try store.subjectCount())
             }
             if json {
-                print(JSONText.render(.object([("total", .integer(total)), ("offset", .integer(offset)),
-                                               ("subjects", .array(subjects.map(GalleryAccess.json)))])))
+                print(JSONValue.object([("total", .integer(total)), ("offset", .integer(offset)),
+                                               ("subjects", .array(subjects.map(GalleryAccess.json)))]).rendered(.spaced))
             } else {
                 for subject in subjects { print("\(subject.name)\t\(subject.faceCount) face\(subject.faceCount == 1 ? "" : "s")") }
                 print("\(subjects.count) of \(total) subject\(total == 1 ? "" : "s")" + (offset > 0 ? " (from \(offset))" : ""))
@@ -45,14 +46,14 @@ enum SubjectsCommand {
                 (try store.subject(named: names[0]), try store.faces(ofSubjectNamed: names[0]))
             }
             if json {
-                var members: [(String, JSONText.Value)]
+                var members: [(String, JSONValue)]
                 if case .object(let base) = GalleryAccess.json(subject) { members = base } else { members = [] }
                 members.append(("face_list", .array(faces.map {
                     .object([("id", .integer(Int($0.id))), ("box", CommandSupport.json($0.face.box)),
                              ("confidence", .float($0.face.confidence)), ("photo_sha256", .string($0.face.photoSHA256)),
                              ("created", .string(GalleryAccess.timestamp($0.createdAt)))])
                 })))
-                print(JSONText.render(.object(members)))
+                print(JSONValue.object(members).rendered(.spaced))
             } else {
                 print("\(subject.name): \(subject.faceCount) face\(subject.faceCount == 1 ? "" : "s"), metadata \(subject.metadataJSON)")
                 print("  created \(GalleryAccess.timestamp(subject.createdAt)), updated \(GalleryAccess.timestamp(subject.updatedAt))")

@@ -1,3 +1,4 @@
+import FaceCore
 import FaceGallery
 
 // Health, metrics, the OpenAPI document and the web page.
