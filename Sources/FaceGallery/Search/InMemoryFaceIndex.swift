@@ -9,11 +9,12 @@ import FaceCore
 /// approximate index chosen by ``approximateMethod``: ``ApproximateSearchIndex`` (HNSW), whose query cost
 /// grows with the logarithm of the size, in exchange for a recall just under 1, a long build (about 25
 /// CPU-minutes for a million faces with Debian's faiss) and about 130 more bytes per face; or
-/// ``IVFSearchIndex`` (inverted lists), which builds far faster and holds about 30 more bytes per face,
-/// with a query cost set by how many lists it scans. The default of 1,000,000 keeps exact queries at about half the
+/// ``IVFSearchIndex`` (inverted lists), which builds far faster (16 minutes for ten million faces on two
+/// cores) and holds less than the exact index per face, but whose query cost grows linearly with the
+/// lists it scans (Benchmarks/Results/search.md). The default of 1,000,000 keeps exact queries at about half the
 /// 10 ms target, leaving room for concurrent queries and slower machines; near two million faces they
 /// would reach it. The switch happens inside the ``add(faceIDs:subjectIDs:descriptors:)`` call that
-/// crosses the limit, which builds the graph from every face held (searches wait meanwhile); it switches
+/// crosses the limit, which builds the approximate index from every face held (searches wait meanwhile); it switches
 /// back to exact search when removals bring the gallery below half the limit, so a gallery hovering
 /// at the limit does not rebuild over and over.
 public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
