@@ -3,12 +3,14 @@ import FaceTestSupport
 import Testing
 
 @Suite struct InMemoryFaceIndexTests {
-    @Test func switchesToApproximateAboveTheLimitAndBackBelowHalfOfIt() {
+    @Test(arguments: [
+        InMemoryFaceIndex.ApproximateMethod.hnsw(.init(neighborsPerNode: 16, constructionBreadth: 40, searchBreadth: 128)),
+        .ivf(.init(lists: 16, probes: 14)),
+    ])
+    func switchesToApproximateAboveTheLimitAndBackBelowHalfOfIt(method: InMemoryFaceIndex.ApproximateMethod) {
         let dimension = 32
         var random = SeededRandom(seed: 99)
-        let index = InMemoryFaceIndex(
-            dimension: dimension, approximateAbove: 1_000,
-            approximateSettings: .init(neighborsPerNode: 16, constructionBreadth: 40, searchBreadth: 128))
+        let index = InMemoryFaceIndex(dimension: dimension, approximateAbove: 1_000, approximateMethod: method)
         var reference = ReferenceGallery(dimension: dimension)
         func add(_ ids: Range<Int64>) {
             let descriptors = random.unitVectors(ids.count, dimension: dimension)

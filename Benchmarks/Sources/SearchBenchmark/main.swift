@@ -1,9 +1,15 @@
 // Nearest-face search over synthetic galleries: exact scans (Float32, Int8 with exact re-rank, batched
-// sgemm) and the faiss HNSW index, at several gallery sizes.
+// sgemm), the faiss HNSW index and the faiss inverted-file index, at several gallery sizes.
 //
-//   SearchBenchmark [--sizes 100000,1000000] [--queries 200] [--hnsw-max-size 1000000]
-//                   [--ef-search 32,64,128,256] [--neighbors 32] [--ef-construction 80]
+//   SearchBenchmark [--sizes 100000,1000000] [--queries 200] [--exact float32,int8]
+//                   [--hnsw-max-size 1000000] [--ef-search 32,64,128,256] [--neighbors 32] [--ef-construction 80]
+//                   [--ivf-max-size 0] [--lists 0] [--probes 16,32,64,128] [--training-per-list 30]
+//                   [--training-iterations 10]
 //                   [--data structured,uniform]
+//
+// Recall is measured against the first exact method run (the Int8 scan with exact re-rank returns the
+// same faces as the Float32 scan). `--lists 0` gives the IVF index about 4√N lists, rounded to a power
+// of two.
 //
 // Data: `uniform` draws unit vectors uniformly from the sphere (intrinsic dimension 127: the worst case
 // for graph indexes, unlike any face embedding); `structured` gives direction i of 128 a variance 0.9^i
@@ -23,6 +29,12 @@ var searchBreadths = [32, 64, 128, 256]
 var neighborsPerNode = 32
 var constructionBreadth = 80
 var datasets = ["structured", "uniform"]
+var exactMethods = ["float32", "int8"]
+var ivfMaxSize = 0
+var listsOption = 0
+var probeCounts = [16, 32, 64, 128]
+var trainingFacesPerList = 30
+var trainingIterations = 10
 let k = 10
 let dimension = 128
 
@@ -44,6 +56,12 @@ while let option = arguments.next() {
     case "--neighbors": neighborsPerNode = integers(value)[0]
     case "--ef-construction": constructionBreadth = integers(value)[0]
     case "--data": datasets = value.split(separator: ",").map(String.init)
+    case "--exact": exactMethods = value.split(separator: ",").map(String.init)
+    case "--ivf-max-size": ivfMaxSize = integers(value)[0]
+    case "--lists": listsOption = integers(value)[0]
+    case "--probes": probeCounts = integers(value)
+    case "--training-per-list": trainingFacesPerList = integers(value)[0]
+    case "--training-iterations": trainingIterations = integers(value)[0]
     default: Bench.fail("unknown option \(option)")
     }
 }
@@ -226,7 +244,7 @@ for size in sizes {
         }
 
         var truth: [[FaceMatch]] = []
-        do {
+        if exactMethods.contains("float32") {
             let before = residentBytes()
             let start = Bench.now(), cpuStart = processCPUSeconds()
             let exact = ExactSearchIndex(dimension: dimension, settings: .init(reducedPrecisionScan: false))
@@ -241,7 +259,7 @@ for size in sizes {
                 "exact Float32 sgemm, 32 per call", build, bytes, batched, "1",
                 "\(identicalCount(batchFound, truth))/\(queryCount)")
         }
-        do {
+        if exactMethods.contains("int8") {
             let before = residentBytes()
             let start = Bench.now(), cpuStart = processCPUSeconds()
             let exact = ExactSearchIndex(dimension: dimension)
@@ -249,10 +267,12 @@ for size in sizes {
             let build = (Bench.now() - start, processCPUSeconds() - cpuStart)
             let bytes = (residentBytes() - before) / size
             let (single, found) = timeSingleQueries(exact, queries)
+            if truth.isEmpty { truth = found }
             row(
                 "exact Int8 scan + exact re-rank", build, bytes, single, "1",
                 "\(identicalCount(found, truth))/\(queryCount)")
         }
+        guard !truth.isEmpty else { Bench.fail("--exact must name float32 or int8: recall needs the exact answer") }
         if size <= hnswMaxSize {
             let before = residentBytes()
             let start = Bench.now(), cpuStart = processCPUSeconds()
@@ -268,6 +288,48 @@ for size in sizes {
                 let (single, found) = timeSingleQueries(approximate, queries)
                 row(
                     "HNSW M=\(neighborsPerNode) efC=\(constructionBreadth) efSearch=\(breadth)", build, bytes, single,
+                    String(format: "%.4f", recall(found, truth: truth)), "—")
+            }
+        }
+        if size <= ivfMaxSize {
+            // About 4√N lists, rounded to the nearest power of two.
+            let lists = listsOption > 0 ? listsOption : 1 << Int(Foundation.log2(4 * Double(size).squareRoot()).rounded())
+            let before = residentBytes()
+            let settings = IVFSearchIndex.Settings(
+                lists: lists, probes: probeCounts[0], trainingFacesPerList: trainingFacesPerList,
+                trainingIterations: trainingIterations)
+            let ivf = IVFSearchIndex(dimension: dimension, settings: settings)
+            // The index trains inside its first add, on a sample of that batch. A first batch just large
+            // enough for every list, then the rest, separates training from adding.
+            let firstBatch = min(size, lists * max(IVFSearchIndex.minimumFacesPerList, trainingFacesPerList))
+            func add(_ rows: Range<Int>) -> (wall: Double, cpu: Double) {
+                let start = Bench.now(), cpuStart = processCPUSeconds()
+                ivf.add(
+                    faceIDs: Array(faceIDs[rows]), subjectIDs: Array(subjectIDs[rows]),
+                    descriptors: Array(descriptors[rows.lowerBound * dimension..<rows.upperBound * dimension]))
+                return (Bench.now() - start, processCPUSeconds() - cpuStart)
+            }
+            let first = add(0..<firstBatch)
+            let rest = add(firstBatch..<size)
+            precondition(ivf.listCount == lists, "trained \(ivf.listCount) lists, not \(lists)")
+            // Adding costs the same per face in both batches, so training is the first batch's excess.
+            let addPerFace = (rest.wall / Double(max(1, size - firstBatch)), rest.cpu / Double(max(1, size - firstBatch)))
+            let training = (first.wall - addPerFace.0 * Double(firstBatch), first.cpu - addPerFace.1 * Double(firstBatch))
+            let build = (first.wall + rest.wall, first.cpu + rest.cpu)
+            let bytes = (residentBytes() - before) / size
+            say(
+                String(
+                    format: "(IVF %d lists, %d training faces, %d k-means rounds: first add of %d faces %.1f s (%.1f CPU s), "
+                        + "rest %.1f s (%.1f CPU s); training ≈ %.1f s (%.1f CPU s), adding ≈ %.1f s (%.1f CPU s); "
+                        + "%d resident bytes/face)",
+                    lists, min(firstBatch, lists * trainingFacesPerList), trainingIterations, firstBatch, first.wall,
+                    first.cpu, rest.wall, rest.cpu, training.0, training.1, build.0 - training.0, build.1 - training.1,
+                    bytes))
+            for probes in probeCounts {
+                ivf.settings.probes = probes
+                let (single, found) = timeSingleQueries(ivf, queries)
+                row(
+                    "IVF-Flat lists=\(lists) probes=\(probes)", build, bytes, single,
                     String(format: "%.4f", recall(found, truth: truth)), "—")
             }
         }

@@ -8,8 +8,8 @@ import FaceCore
 /// seen. Results are usually, not certainly, the exact nearest faces: measure recall against
 /// ``ExactSearchIndex`` when choosing the breadths.
 ///
-/// faiss cannot delete from an HNSW graph, so removal leaves a tombstone: searches fetch more rows
-/// than asked for and drop removed ones, and once tombstones pass ``Settings/rebuildTombstoneFraction``
+/// faiss cannot delete from an HNSW graph, so removal leaves a tombstone (``TombstonedRows``): searches
+/// fetch more rows than asked for and drop removed ones, and once tombstones pass ``Settings/rebuildTombstoneFraction``
 /// of the graph it is rebuilt from the live rows (holding the lock exclusively for a full build).
 /// Face and subject ids live beside the graph, indexed by graph row, so ``reassignSubject(from:to:)``
 /// never touches the graph.
@@ -56,13 +56,8 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
     private let lock = ReadWriteLock()
     private var storedSettings: Settings
     private var graph: OpaquePointer
-    /// Face id of each graph row.
-    private var faceIDOfRow: [Int64] = []
-    /// Subject id of each graph row.
-    private var subjectIDOfRow: [Int64] = []
-    private var isRemoved: [Bool] = []
-    private var removedCount = 0
-    private var rowOfFace: [Int64: Int] = [:]
+    /// Ids of each graph row, and tombstones.
+    private var rows = TombstonedRows()
 
     /// Creates an empty index for descriptors of `dimension` values.
     public init(dimension: Int = 128, settings: Settings = Settings()) {
@@ -87,10 +82,10 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
         }
     }
 
-    public var count: Int { lock.withReadLock { faceIDOfRow.count - removedCount } }
+    public var count: Int { lock.withReadLock { rows.liveCount } }
 
     /// Rows in the graph, removed ones included.
-    public var graphRowCount: Int { lock.withReadLock { faceIDOfRow.count } }
+    public var graphRowCount: Int { lock.withReadLock { rows.rowCount } }
 
     public func add(faceIDs: [Int64], subjectIDs: [Int64], descriptors: [Float]) {
         precondition(faceIDs.count == subjectIDs.count && descriptors.count == faceIDs.count * dimension,
@@ -98,64 +93,29 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
                         + "for dimension \(dimension)")
         guard !faceIDs.isEmpty else { return }
         lock.withWriteLock {
-            for faceID in faceIDs {
-                precondition(rowOfFace.updateValue(faceIDOfRow.count, forKey: faceID) == nil,
-                             "face \(faceID) is already in the index")
-                faceIDOfRow.append(faceID)
-            }
-            subjectIDOfRow.append(contentsOf: subjectIDs)
-            isRemoved.append(contentsOf: repeatElement(false, count: faceIDs.count))
+            rows.append(faceIDs: faceIDs, subjectIDs: subjectIDs)
             descriptors.withUnsafeBufferPointer { addToGraph($0.baseAddress!, count: faceIDs.count) }
         }
     }
 
     public func remove(faceIDs: [Int64]) {
         lock.withWriteLock {
-            for faceID in faceIDs {
-                guard let row = rowOfFace.removeValue(forKey: faceID) else { continue }
-                isRemoved[row] = true
-                removedCount += 1
-            }
-            if Double(removedCount) > storedSettings.rebuildTombstoneFraction * Double(faceIDOfRow.count) {
-                rebuild()
-            }
+            rows.remove(faceIDs: faceIDs)
+            if rows.tombstonesExceed(storedSettings.rebuildTombstoneFraction) { rebuild() }
         }
     }
 
     public func reassignSubject(from source: Int64, to target: Int64) {
-        lock.withWriteLock {
-            for row in subjectIDOfRow.indices where subjectIDOfRow[row] == source { subjectIDOfRow[row] = target }
-        }
+        lock.withWriteLock { rows.reassignSubject(from: source, to: target) }
     }
 
     public func nearestFaces(to queries: [Float], count: Int) -> [[FaceMatch]] {
         precondition(queries.count % dimension == 0, "\(queries.count) query values for dimension \(dimension)")
         precondition(count >= 0, "count must not be negative, got \(count)")
-        let queryCount = queries.count / dimension
         return lock.withReadLock {
-            let rowCount = faceIDOfRow.count
-            let k = min(count, rowCount - removedCount)
-            guard k > 0 else { return Array(repeating: [], count: queryCount) }
-            // Enough rows that, with tombstones spread evenly, k live ones remain; widen if not.
-            var fetch = removedCount == 0 ? k : min(rowCount, k * rowCount / (rowCount - removedCount) + 8)
-            var results = Array(repeating: [FaceMatch](), count: queryCount)
-            var pending = Array(0..<queryCount)
-            while !pending.isEmpty {
-                let found = searchGraph(queries, queryIndices: pending, fetch: fetch)
-                var stillShort: [Int] = []
-                for (position, query) in pending.enumerated() {
-                    let matches = liveMatches(found.rows[position * fetch..<(position + 1) * fetch],
-                                              found.squaredDistances[position * fetch..<(position + 1) * fetch], k: k)
-                    if matches.count < k && fetch < rowCount {
-                        stillShort.append(query)
-                    } else {
-                        results[query] = matches
-                    }
-                }
-                pending = stillShort
-                fetch = min(rowCount, fetch * 2)
+            rows.nearestFaces(queryCount: queries.count / dimension, count: count) { queryIndices, fetch in
+                searchGraph(queries, queryIndices: queryIndices, fetch: fetch)
             }
-            return results
         }
     }
 
@@ -197,30 +157,9 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
         return (rows, squaredDistances)
     }
 
-    private func liveMatches(_ rows: ArraySlice<Int64>, _ squaredDistances: ArraySlice<Float>, k: Int) -> [FaceMatch] {
-        var matches: [FaceMatch] = []
-        for (row, squaredDistance) in zip(rows, squaredDistances) where row >= 0 && !isRemoved[Int(row)] {
-            let row = Int(row)
-            matches.append(FaceMatch(faceID: faceIDOfRow[row], subjectID: subjectIDOfRow[row],
-                                     euclideanDistance: max(0, squaredDistance).squareRoot()))
-            if matches.count == k { break }
-        }
-        return matches
-    }
-
     private func liveFaces() -> (faceIDs: [Int64], subjectIDs: [Int64], descriptors: [Float]) {
-        var faceIDs: [Int64] = [], subjectIDs: [Int64] = [], descriptors: [Float] = []
-        let live = faceIDOfRow.count - removedCount
-        faceIDs.reserveCapacity(live)
-        subjectIDs.reserveCapacity(live)
-        descriptors.reserveCapacity(live * dimension)
         guard let vectors = cfaiss_hnsw_vectors(graph) else { return ([], [], []) }
-        for row in faceIDOfRow.indices where !isRemoved[row] {
-            faceIDs.append(faceIDOfRow[row])
-            subjectIDs.append(subjectIDOfRow[row])
-            descriptors.append(contentsOf: UnsafeBufferPointer(start: vectors + row * dimension, count: dimension))
-        }
-        return (faceIDs, subjectIDs, descriptors)
+        return rows.liveFaces(vectors: vectors, dimension: dimension)
     }
 
     /// Builds a fresh graph from the live rows, dropping the tombstones.
@@ -228,11 +167,7 @@ public final class ApproximateSearchIndex: FaceSearchIndex, @unchecked Sendable 
         let live = liveFaces()
         cfaiss_hnsw_free(graph)
         graph = ApproximateSearchIndex.makeGraph(dimension: dimension, settings: storedSettings)
-        faceIDOfRow = live.faceIDs
-        subjectIDOfRow = live.subjectIDs
-        isRemoved = Array(repeating: false, count: live.faceIDs.count)
-        removedCount = 0
-        rowOfFace = Dictionary(uniqueKeysWithValues: zip(live.faceIDs, live.faceIDs.indices))
+        rows = TombstonedRows(faceIDs: live.faceIDs, subjectIDs: live.subjectIDs)
         if !live.faceIDs.isEmpty {
             live.descriptors.withUnsafeBufferPointer { addToGraph($0.baseAddress!, count: live.faceIDs.count) }
         }

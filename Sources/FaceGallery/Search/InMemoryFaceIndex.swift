@@ -6,12 +6,15 @@ import FaceCore
 /// million 128-D faces takes about 6 ms (p50) on two idle cores (Benchmarks/Results/search.md),
 /// and there is no build step and removal is cheap. Exact search grows linearly with the gallery — about
 /// 55 ms per query at ten million faces — so past that size it becomes an
-/// ``ApproximateSearchIndex`` (HNSW), whose query cost grows with the logarithm of the size, in exchange
-/// for a recall just under 1, a long build (about 25 CPU-minutes for a million faces with Debian's faiss)
-/// and about 130 more bytes per face. The default of 1,000,000 keeps exact queries at about half the
+/// approximate index chosen by ``approximateMethod``: ``ApproximateSearchIndex`` (HNSW), whose query cost
+/// grows with the logarithm of the size, in exchange for a recall just under 1, a long build (about 25
+/// CPU-minutes for a million faces with Debian's faiss) and about 130 more bytes per face; or
+/// ``IVFSearchIndex`` (inverted lists), which builds far faster (16 minutes for ten million faces on two
+/// cores) and holds less than the exact index per face, but whose query cost grows linearly with the
+/// lists it scans (Benchmarks/Results/search.md). The default of 1,000,000 keeps exact queries at about half the
 /// 10 ms target, leaving room for concurrent queries and slower machines; near two million faces they
 /// would reach it. The switch happens inside the ``add(faceIDs:subjectIDs:descriptors:)`` call that
-/// crosses the limit, which builds the graph from every face held (searches wait meanwhile); it switches
+/// crosses the limit, which builds the approximate index from every face held (searches wait meanwhile); it switches
 /// back to exact search when removals bring the gallery below half the limit, so a gallery hovering
 /// at the limit does not rebuild over and over.
 public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
@@ -20,8 +23,8 @@ public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
     public let approximateAbove: Int
     /// Settings of the exact index used below ``approximateAbove``.
     public let exactSettings: ExactSearchIndex.Settings
-    /// Settings of the approximate index used above ``approximateAbove``.
-    public let approximateSettings: ApproximateSearchIndex.Settings
+    /// The approximate index used above ``approximateAbove``.
+    public let approximateMethod: ApproximateMethod
     /// Guards which index is current; the indexes guard their own rows.
     private let lock = ReadWriteLock()
     private var current: any FaceSearchIndex
@@ -29,17 +32,25 @@ public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
     /// Creates an empty index for descriptors of `dimension` values.
     public init(dimension: Int = 128, approximateAbove: Int = 1_000_000,
                 exactSettings: ExactSearchIndex.Settings = .init(),
-                approximateSettings: ApproximateSearchIndex.Settings = .init()) {
+                approximateMethod: ApproximateMethod = .hnsw(.init())) {
         precondition(approximateAbove >= 1, "approximateAbove must be at least 1, got \(approximateAbove)")
         self.dimension = dimension
         self.approximateAbove = approximateAbove
         self.exactSettings = exactSettings
-        self.approximateSettings = approximateSettings
+        self.approximateMethod = approximateMethod
         current = ExactSearchIndex(dimension: dimension, settings: exactSettings)
     }
 
+    /// Which approximate index serves a gallery above ``InMemoryFaceIndex/approximateAbove``.
+    public enum ApproximateMethod: Sendable, Hashable {
+        /// An HNSW graph (``ApproximateSearchIndex``).
+        case hnsw(ApproximateSearchIndex.Settings)
+        /// Inverted lists (``IVFSearchIndex``).
+        case ivf(IVFSearchIndex.Settings)
+    }
+
     /// Whether searches are currently approximate.
-    public var isApproximate: Bool { lock.withReadLock { current is ApproximateSearchIndex } }
+    public var isApproximate: Bool { lock.withReadLock { !(current is ExactSearchIndex) } }
 
     public var count: Int { lock.withReadLock { current.count } }
 
@@ -48,7 +59,10 @@ public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
             current.add(faceIDs: faceIDs, subjectIDs: subjectIDs, descriptors: descriptors)
             if let exact = current as? ExactSearchIndex, exact.count > approximateAbove {
                 let faces = exact.allFaces()
-                let approximate = ApproximateSearchIndex(dimension: dimension, settings: approximateSettings)
+                let approximate: any ListableFaceIndex = switch approximateMethod {
+                case .hnsw(let settings): ApproximateSearchIndex(dimension: dimension, settings: settings)
+                case .ivf(let settings): IVFSearchIndex(dimension: dimension, settings: settings)
+                }
                 approximate.add(faceIDs: faces.faceIDs, subjectIDs: faces.subjectIDs, descriptors: faces.descriptors)
                 current = approximate
             }
@@ -58,7 +72,8 @@ public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
     public func remove(faceIDs: [Int64]) {
         lock.withWriteLock {
             current.remove(faceIDs: faceIDs)
-            if let approximate = current as? ApproximateSearchIndex, approximate.count < approximateAbove / 2 {
+            if !(current is ExactSearchIndex), let approximate = current as? any ListableFaceIndex,
+               approximate.count < approximateAbove / 2 {
                 let faces = approximate.allFaces()
                 let exact = ExactSearchIndex(dimension: dimension, settings: exactSettings)
                 exact.add(faceIDs: faces.faceIDs, subjectIDs: faces.subjectIDs, descriptors: faces.descriptors)
@@ -75,3 +90,13 @@ public final class InMemoryFaceIndex: FaceSearchIndex, @unchecked Sendable {
         lock.withReadLock { current.nearestFaces(to: queries, count: count) }
     }
 }
+
+/// A search index that can hand back every face it holds, so another kind of index can take over.
+protocol ListableFaceIndex: FaceSearchIndex {
+    /// Every live face: ids and descriptors (`faceIDs.count × dimension` values).
+    func allFaces() -> (faceIDs: [Int64], subjectIDs: [Int64], descriptors: [Float])
+}
+
+extension ExactSearchIndex: ListableFaceIndex {}
+extension ApproximateSearchIndex: ListableFaceIndex {}
+extension IVFSearchIndex: ListableFaceIndex {}
