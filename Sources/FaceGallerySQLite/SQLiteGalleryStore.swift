@@ -228,7 +228,7 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
         for query in queries where query.dimension != model.dimension {
             throw GalleryError(.modelMismatch, "a \(query.dimension)-D query cannot search a gallery of \(model)")
         }
-        try refreshIfChangedElsewhere()
+        try refreshIfChangedElsewhere(waitForWriter: false)
         stateLock.lock()
         let (index, names, closed) = (searchIndex, subjectNames, isClosed)
         stateLock.unlock()
@@ -252,7 +252,7 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
     // MARK: - Integrity and lifetime
 
     public func verifyIntegrity() throws(GalleryError) {
-        try refreshIfChangedElsewhere()
+        try refreshIfChangedElsewhere(waitForWriter: true)
         let indexCount = stateLock.withLock { searchIndex.count }
         try read { (connection) throws(GalleryError) in
             let report = try connection.query("PRAGMA integrity_check") { $0.text(0) }
@@ -322,8 +322,15 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
     }
 
     /// Reloads the in-memory index when another process has committed to the file since we last looked.
-    private func refreshIfChangedElsewhere() throws(GalleryError) {
-        writeLock.lock()
+    ///
+    /// A search does not wait for this store's own write in progress (`waitForWriter` false): it skips
+    /// the check and searches the index as it is, and the next search looks again. Integrity checks wait.
+    private func refreshIfChangedElsewhere(waitForWriter: Bool) throws(GalleryError) {
+        if waitForWriter {
+            writeLock.lock()
+        } else if !writeLock.try() {
+            return
+        }
         defer { writeLock.unlock() }
         try ensureOpen()
         let version = try writer.query("PRAGMA data_version") { $0.integer(0) }[0]
