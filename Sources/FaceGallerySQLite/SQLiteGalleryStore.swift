@@ -58,9 +58,8 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
                 throw GalleryError(.subjectExists, "a subject named '\(name)' already exists")
             }
             let now = Date()
-            try connection.execute("INSERT INTO subjects(name, metadata, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                                   [.text(name), .text(metadata), .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
-            return Subject(id: connection.lastInsertedRowID, name: name, metadataJSON: metadata, faceCount: 0, createdAt: now, updatedAt: now)
+            let id = try insertSubject(named: name, metadataJSON: metadata, at: now, on: connection)
+            return Subject(id: id, name: name, metadataJSON: metadata, faceCount: 0, createdAt: now, updatedAt: now)
         }
         stateLock.withLock { subjectNames[subject.id] = subject.name }
         return subject
@@ -175,9 +174,7 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
             subjectID = existing
         } else {
             guard createSubject else { throw GalleryError(.subjectNotFound, "no subject named '\(group.subjectName)'") }
-            try connection.execute("INSERT INTO subjects(name, metadata, created_at, updated_at) VALUES (?, '{}', ?, ?)",
-                                   [.text(group.subjectName), .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
-            subjectID = connection.lastInsertedRowID
+            subjectID = try insertSubject(named: group.subjectName, metadataJSON: "{}", at: now, on: connection)
         }
         var enrolled: [EnrolledFace] = []
         for face in group.faces {
@@ -420,6 +417,13 @@ public final class SQLiteGalleryStore: GalleryStore, @unchecked Sendable {
     private func existingSubjectID(named name: String, on connection: SQLiteConnection) throws(GalleryError) -> Int64 {
         guard let id = try subjectID(named: name, on: connection) else { throw GalleryError(.subjectNotFound, "no subject named '\(name)'") }
         return id
+    }
+
+    private func insertSubject(named name: String, metadataJSON: String, at time: Date,
+                               on connection: SQLiteConnection) throws(GalleryError) -> Int64 {
+        try connection.execute("INSERT INTO subjects(name, metadata, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                               [.text(name), .text(metadataJSON), .real(time.timeIntervalSince1970), .real(time.timeIntervalSince1970)])
+        return connection.lastInsertedRowID
     }
 
     private func touch(subject id: Int64, on connection: SQLiteConnection) throws(GalleryError) {
