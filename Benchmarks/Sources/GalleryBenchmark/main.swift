@@ -14,9 +14,9 @@ let faceCount = CommandLine.arguments.count == 2 ? Int(CommandLine.arguments[1])
 let facesPerSubject = 4
 let model = GalleryModel(id: "synthetic-unit-128", dimension: 128)
 
-nonisolated(unsafe) var generator = SplitMix(seed: 42)
+nonisolated(unsafe) var generator = SplitMix64(state: 42)
 func unitDescriptor() -> Descriptor {
-    var values = (0..<128).map { _ in generator.nextGaussian() }
+    var values = (0..<128).map { _ in generator.gaussian() }
     let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
     for i in values.indices { values[i] /= norm }
     return Descriptor(values)
@@ -114,7 +114,7 @@ func measureOpenAndQueries(path: String, faceCount: Int) throws {
 }
 
 if CommandLine.arguments.count > 3 && CommandLine.arguments[1] == "--open" {
-    generator = SplitMix(seed: 7)
+    generator = SplitMix64(state: 7)
     try measureOpenAndQueries(path: CommandLine.arguments[2], faceCount: Int(CommandLine.arguments[3])!)
     exit(0)
 }
@@ -125,21 +125,3 @@ try FileManager.default.createDirectory(atPath: folder, withIntermediateDirector
 defer { try? FileManager.default.removeItem(atPath: folder) }
 try enrolAndMeasure(path: folder + "/gallery.sqlite")
 print(Bench.run(CommandLine.arguments[0], ["--open", folder + "/gallery.sqlite", String(faceCount)]), terminator: "")
-
-/// A small seeded generator (SplitMix64) with Gaussian samples, so every run measures the same data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
-    mutating func nextGaussian() -> Float {
-        let u = max(nextUniform(), 1e-7), v = nextUniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}

@@ -41,18 +41,6 @@ let postgresScript = Bench.packageRoot + "/Scripts/postgres.sh"
 
 // MARK: - Data
 
-/// SplitMix64, so every run loads the same descriptors.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `count` unit-length descriptors, row after row: uniform in the cube [-1, 1]^128, then normalised.
 /// Such points spread over all 128 dimensions with no clusters, the hardest case for a graph index
 /// (real face descriptors cluster by person).

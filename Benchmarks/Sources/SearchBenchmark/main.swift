@@ -68,26 +68,13 @@ while let option = arguments.next() {
 
 // MARK: - Synthetic descriptors
 
-/// SplitMix64: small, fast and seedable.
-struct SeededGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-}
-
 /// `count` unit-length descriptors: Gaussian with variance `decay^i` along direction `i`, turned by three
 /// fixed reflections, normalised. `decay` 1 is the uniform distribution on the sphere.
 func unitDescriptors(count: Int, seed: UInt64, decay: Float) -> [Float] {
     var values = [Float](repeating: 0, count: count * dimension)
     let chunks = 64
     let scales = (0..<dimension).map { Float(Foundation.pow(Double(decay), Double($0) / 2)) }
-    var mirrorGenerator = SeededGenerator(state: 1)
+    var mirrorGenerator = SplitMix64(state: 1)
     let mirrors: [[Float]] = (0..<3).map { _ in
         let raw = (0..<dimension).map { _ in mirrorGenerator.unit() - 0.5 }
         let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -96,7 +83,7 @@ func unitDescriptors(count: Int, seed: UInt64, decay: Float) -> [Float] {
     values.withUnsafeMutableBufferPointer { buffer in
         let base = UncheckedPointer(buffer.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var generator = SeededGenerator(state: seed &+ UInt64(chunk) &* 0x1_0000_0001)
+            var generator = SplitMix64(state: seed &+ UInt64(chunk) &* 0x1_0000_0001)
             for row in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
                 let pointer = base.value + row * dimension
                 var squaredNorm: Float = 0
