@@ -37,6 +37,25 @@ struct DescriptorRows {
         precondition(descriptor.count == dimension, "descriptor has \(descriptor.count) values, index has \(dimension)")
         precondition(rowOfFace.updateValue(count, forKey: faceID) == nil, "face \(faceID) is already in the index")
         values.append(contentsOf: descriptor)
+        let terms: SIMD4<Float>
+        if keepsCodes {
+            codes.append(contentsOf: repeatElement(0, count: dimension))
+            let start = codes.count - dimension
+            terms = codes.withUnsafeMutableBufferPointer { codes in
+                Self.quantize(descriptor, faceID: faceID, into: codes.baseAddress! + start)
+            }
+        } else {
+            terms = Self.quantize(descriptor, faceID: faceID, into: nil)
+        }
+        rowTerms.append(terms)
+        faceIDs.append(faceID)
+        subjectIDs.append(subjectID)
+    }
+
+    /// Writes a descriptor's Int8 codes (`descriptor.count` of them, unless `codes` is nil) and returns
+    /// its row terms `(|x|², |x|, code scale, |x − scale·code|)`.
+    static func quantize(_ descriptor: UnsafeBufferPointer<Float>, faceID: Int64, into codes: UnsafeMutablePointer<Int8>?)
+        -> SIMD4<Float> {
         var squaredNorm: Double = 0
         var maxMagnitude: Float = 0
         for value in descriptor {
@@ -47,22 +66,18 @@ struct DescriptorRows {
         }
         var scale: Float = 0
         var errorNorm: Double = 0
-        if keepsCodes {
+        if let codes {
             scale = maxMagnitude / 127
-            for value in descriptor {
+            for (index, value) in descriptor.enumerated() {
                 let code = scale > 0 ? Int8(max(-127, min(127, (value / scale).rounded()))) : 0
-                codes.append(code)
+                codes[index] = code
                 // A product of two floats is exact in Double, so this is the true residual to ~1e-16.
                 let residual = Double(value) - Double(scale) * Double(code)
                 errorNorm += residual * residual
             }
         }
         // Rounded up so the stored bound is never smaller than the true one.
-        let terms = SIMD4<Float>(Float(squaredNorm), Float(squaredNorm.squareRoot()), scale,
-                                 Float(errorNorm.squareRoot()).nextUp)
-        rowTerms.append(terms)
-        faceIDs.append(faceID)
-        subjectIDs.append(subjectID)
+        return SIMD4<Float>(Float(squaredNorm), Float(squaredNorm.squareRoot()), scale, Float(errorNorm.squareRoot()).nextUp)
     }
 
     /// Removes one face by moving the last row into its place; returns false if it is absent.

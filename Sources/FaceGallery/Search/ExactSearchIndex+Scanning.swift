@@ -12,9 +12,10 @@ extension ExactSearchIndex {
     /// One query, scanned over codes (or Float32 rows) on every core, then re-ranked exactly.
     func searchOne(_ query: UnsafePointer<Float>, k: Int) -> [FaceMatch] {
         let queryTerms = QueryTerms(query, dimension: dimension)
+        let queryCodes = rows.keepsCodes ? QueryCodes(query, dimension: dimension) : nil
         let chunks = RowChunks(rowCount: rows.count)
         var collectors = Array(repeating: CandidateCollector(k: k), count: chunks.chunkCount)
-        let dimension = dimension, margin = roundingMargin, useCodes = rows.keepsCodes
+        let dimension = dimension, margin = roundingMargin
         rows.values.withUnsafeBufferPointer { values in
             rows.codes.withUnsafeBufferPointer { codes in
                 rows.rowTerms.withUnsafeBufferPointer { rowTerms in
@@ -22,9 +23,11 @@ extension ExactSearchIndex {
                         chunks.forEach { chunk in
                             var collector = CandidateCollector(k: k)
                             let range = chunks.rows(ofChunk: chunk)
-                            if useCodes {
-                                Self.scanCodes(query, queryTerms, codes: codes.baseAddress!, rowTerms: rowTerms.baseAddress!,
-                                               rows: range, dimension: dimension, margin: margin, into: &collector)
+                            if let queryCodes {
+                                Self.scanCodes(queryCodes, queryTerms, codes: UnsafeRawPointer(codes.baseAddress!),
+                                               codeStride: dimension, rowTerms: UnsafeRawPointer(rowTerms.baseAddress!),
+                                               termStride: MemoryLayout<SIMD4<Float>>.stride, rows: range,
+                                               dimension: dimension, margin: margin, into: &collector)
                             } else {
                                 Self.scanValues(query, queryTerms, values: values.baseAddress!, rowTerms: rowTerms.baseAddress!,
                                                 rows: range, dimension: dimension, margin: margin, into: &collector)
@@ -81,21 +84,61 @@ extension ExactSearchIndex {
         }
     }
 
-    /// Int8 scan: interval `|q|² + |x|² − 2s(q·c) ± (2|q||e| + margin·(|q| + |x|)²)`.
-    static func scanCodes(_ query: UnsafePointer<Float>, _ queryTerms: QueryTerms, codes: UnsafePointer<Int8>,
-                          rowTerms: UnsafePointer<SIMD4<Float>>, rows: Range<Int>, dimension: Int, margin: Float,
-                          into collector: inout CandidateCollector) {
+    /// The query as Int16 codes for the Int8 scan: `q = t·b + f` with one scale `t`, and `|f|` kept.
+    struct QueryCodes {
+        let codes: [Int16]
+        let scale: Float
+        let errorNorm: Float
+
+        init(_ query: UnsafePointer<Float>, dimension: Int) {
+            var maxMagnitude: Float = 0
+            for index in 0..<dimension {
+                precondition(query[index].isFinite, "a query value is not finite")
+                maxMagnitude = max(maxMagnitude, abs(query[index]))
+            }
+            // Largest code such that a sum of `dimension` products with Int8 codes stays within Int32.
+            let largest = Float(min(Int(Int16.max), Int(Int32.max) / (127 * dimension)))
+            let scale = maxMagnitude / largest
+            var codes = [Int16](repeating: 0, count: dimension)
+            var errorNorm: Double = 0
+            for index in 0..<dimension where scale > 0 {
+                codes[index] = Int16(max(-largest, min(largest, (query[index] / scale).rounded())))
+                let residual = Double(query[index]) - Double(scale) * Double(codes[index])
+                errorNorm += residual * residual
+            }
+            self.codes = codes
+            self.scale = scale
+            // Rounded up so the bound is never smaller than the true one.
+            self.errorNorm = Float(errorNorm.squareRoot()).nextUp
+        }
+    }
+
+    /// Int8 scan. With row `x = s·c + e` and query `q = t·b + f`,
+    /// `q·x = s·t·(b·c) + s·(f·c) + q·e`, where `|q·e| ≤ |q||e|` and `|s·(f·c)| ≤ |f|·|s·c| ≤ |f|(|x| + |e|)`.
+    /// The interval is `|q|² + |x|² − 2st(b·c) ± (2|q||e| + 2|f|(|x| + |e|) + margin·(|q| + |x|)²)`;
+    /// `b·c` is an exact integer. Row `r`'s codes start at `codes + r·codeStride` and its terms
+    /// `(|x|², |x|, s, |e|)` at `rowTerms + r·termStride`. Candidates are recorded as `candidateTag + r`
+    /// (a caller scanning several row sets tells them apart by the tag).
+    static func scanCodes(_ query: QueryCodes, _ queryTerms: QueryTerms, codes: UnsafeRawPointer, codeStride: Int,
+                          rowTerms: UnsafeRawPointer, termStride: Int, rows: Range<Int>, dimension: Int,
+                          margin: Float, candidateTag: Int = 0, into collector: inout CandidateCollector) {
         var threshold = collector.threshold
         let queryNorm = queryTerms.norm, querySquaredNorm = queryTerms.squaredNorm
-        for row in rows {
-            let terms = rowTerms[row]  // (|x|², |x|, scale, |e|)
-            let estimate = querySquaredNorm + terms[0] - 2 * terms[2] * codeDot(query, codes + row * dimension, dimension)
-            let normSum = queryNorm + terms[1]
-            let halfWidth = 2 * queryNorm * terms[3] + margin * normSum * normSum
-            let lowerBound = estimate - halfWidth
-            if lowerBound <= threshold {
-                collector.offer(lowerBound: lowerBound, upperBound: estimate + halfWidth, row: row)
-                threshold = collector.threshold
+        let queryScale = query.scale, queryError = query.errorNorm
+        query.codes.withUnsafeBufferPointer { queryCodes in
+            let queryCodes = queryCodes.baseAddress!
+            for row in rows {
+                let terms = rowTerms.loadUnaligned(fromByteOffset: row * termStride, as: SIMD4<Float>.self)
+                let rowCodes = (codes + row * codeStride).assumingMemoryBound(to: Int8.self)
+                let dot = Float(codeDot(queryCodes, rowCodes, dimension))
+                let estimate = querySquaredNorm + terms[0] - 2 * (terms[2] * queryScale) * dot
+                let normSum = queryNorm + terms[1]
+                let halfWidth = 2 * (queryNorm * terms[3] + queryError * (terms[1] + terms[3])) + margin * normSum * normSum
+                let lowerBound = estimate - halfWidth
+                if lowerBound <= threshold {
+                    collector.offer(lowerBound: lowerBound, upperBound: estimate + halfWidth, row: candidateTag + row)
+                    threshold = collector.threshold
+                }
             }
         }
     }
@@ -153,29 +196,12 @@ extension ExactSearchIndex {
         return collectors
     }
 
-    /// `q·c` for Float32 `q` and Int8 `c`, 32 lanes at a time, with fused multiply-adds (the module is
-    /// built for a CPU that has them; without one, `addProduct` becomes a call per lane).
+    /// `b·c` for Int16 `b` and Int8 `c`, exactly. Written as a plain loop because the compiler turns this
+    /// form, and not the equivalent SIMD-type code, into multiply-add-pairs instructions (`vpmaddwd`).
     @inline(__always)
-    static func codeDot(_ query: UnsafePointer<Float>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Float {
-        let queryBytes = UnsafeRawPointer(query)
-        var sum0 = SIMD16<Float>(), sum1 = SIMD16<Float>()
-        var index = 0
-        while index + 32 <= dimension {
-            let codes0 = widen(codes + index), codes1 = widen(codes + index + 16)
-            sum0.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self), codes0)
-            sum1.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index + 64, as: SIMD16<Float>.self), codes1)
-            index += 32
-        }
-        if index + 16 <= dimension {
-            let codes0 = widen(codes + index)
-            sum0.addProduct(queryBytes.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self), codes0)
-            index += 16
-        }
-        var sum = horizontalSum(sum0 + sum1)
-        while index < dimension {
-            sum += query[index] * Float(codes[index])
-            index += 1
-        }
+    static func codeDot(_ query: UnsafePointer<Int16>, _ codes: UnsafePointer<Int8>, _ dimension: Int) -> Int32 {
+        var sum: Int32 = 0
+        for index in 0..<dimension { sum &+= Int32(query[index]) &* Int32(codes[index]) }
         return sum
     }
 
@@ -187,15 +213,6 @@ extension ExactSearchIndex {
         let four = eight.lowHalf + eight.highHalf
         let two = four.lowHalf + four.highHalf
         return two[0] + two[1]
-    }
-
-    /// Sixteen codes as floats. Written lane by lane because the library's generic SIMD conversion is
-    /// not inlined here and costs a call per vector; this form compiles to one widening load and convert.
-    @inline(__always)
-    static func widen(_ codes: UnsafePointer<Int8>) -> SIMD16<Float> {
-        var lanes = SIMD16<Float>()
-        for lane in 0..<16 { lanes[lane] = Float(codes[lane]) }
-        return lanes
     }
 
     /// `q·x` for Float32 vectors, 32 lanes at a time.

@@ -1,4 +1,3 @@
-import CBLAS
 import FaceCore
 
 /// Exact nearest-face search over every descriptor held in memory.
@@ -63,7 +62,7 @@ public final class ExactSearchIndex: FaceSearchIndex, @unchecked Sendable {
         self.dimension = dimension
         self.settings = settings
         rows = DescriptorRows(dimension: dimension, keepsCodes: settings.reducedPrecisionScan)
-        ExactSearchIndex.configureBLAS
+        RowChunks.useSingleThreadedBLAS()
     }
 
     public var count: Int { lock.withReadLock { rows.count } }
@@ -131,10 +130,9 @@ public final class ExactSearchIndex: FaceSearchIndex, @unchecked Sendable {
 
     /// Margin covering Float32 rounding in a distance interval and in the exact re-rank, per unit of
     /// `(|q| + |x|)²` (see the type's documentation).
-    var roundingMargin: Float { Float(4 * (dimension + 4)) * Float.ulpOfOne / 2 }
+    var roundingMargin: Float { Self.roundingMargin(dimension: dimension) }
 
-    /// Row products run one BLAS thread per chunk; the chunks already use every core.
-    private static let configureBLAS: Void = { openblas_set_num_threads(1) }()
+    static func roundingMargin(dimension: Int) -> Float { Float(4 * (dimension + 4)) * Float.ulpOfOne / 2 }
 
     // MARK: - Merging and exact re-ranking
 

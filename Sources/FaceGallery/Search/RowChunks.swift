@@ -1,3 +1,4 @@
+import CBLAS
 import Dispatch
 
 /// Splits a scan over many rows into chunks that run on every core.
@@ -12,10 +13,11 @@ struct RowChunks {
     let chunkCount: Int
     private let rowsPerChunk: Int
 
-    init(rowCount: Int, cores: Int = RowChunks.availableCores) {
+    /// Splits `rowCount` rows (or other units of work) into chunks of at least `minimumRowsPerChunk`.
+    init(rowCount: Int, minimumRowsPerChunk: Int = RowChunks.minimumRows, cores: Int = RowChunks.availableCores) {
         self.rowCount = rowCount
         let wanted = max(1, (rowCount + 4 * cores - 1) / (4 * cores))
-        rowsPerChunk = max(RowChunks.minimumRows, wanted)
+        rowsPerChunk = max(minimumRowsPerChunk, wanted)
         chunkCount = max(1, (rowCount + rowsPerChunk - 1) / rowsPerChunk)
     }
 
@@ -37,6 +39,11 @@ struct RowChunks {
             DispatchQueue.concurrentPerform(iterations: chunkCount) { shared.value($0) }
         }
     }
+
+    /// Matrix products run one BLAS thread each: the chunks already use every core. Call before the
+    /// first product.
+    static func useSingleThreadedBLAS() { _ = configureBLAS }
+    private static let configureBLAS: Void = { openblas_set_num_threads(1) }()
 
     /// Cores available to this process.
     static var availableCores: Int {
