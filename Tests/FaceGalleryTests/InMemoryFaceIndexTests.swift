@@ -5,7 +5,7 @@ import Testing
 @Suite struct InMemoryFaceIndexTests {
     @Test(arguments: [
         InMemoryFaceIndex.ApproximateMethod.hnsw(.init(neighborsPerNode: 16, constructionBreadth: 40, searchBreadth: 128)),
-        .ivf(.init(lists: 16, probes: 14)),
+        .ivf(.init(maximumLists: 16, probes: 14)),
     ])
     func switchesToApproximateAboveTheLimitAndBackBelowHalfOfIt(method: InMemoryFaceIndex.ApproximateMethod) {
         let dimension = 32

@@ -1,5 +1,5 @@
 // Nearest-face search over synthetic galleries: exact scans (Float32, Int8 with exact re-rank, batched
-// sgemm), the faiss HNSW index and the faiss inverted-file index, at several gallery sizes.
+// sgemm), the faiss HNSW index and FaceKit's inverted-file index (Int8 lists, exact re-rank), at several gallery sizes.
 //
 //   SearchBenchmark [--sizes 100000,1000000] [--queries 200] [--exact float32,int8]
 //                   [--hnsw-max-size 1000000] [--ef-search 32,64,128,256] [--neighbors 32] [--ef-construction 80]
@@ -283,40 +283,25 @@ for size in sizes {
             let lists = listsOption > 0 ? listsOption : 1 << Int(Foundation.log2(4 * Double(size).squareRoot()).rounded())
             let before = residentBytes()
             let settings = IVFSearchIndex.Settings(
-                lists: lists, probes: probeCounts[0], trainingFacesPerList: trainingFacesPerList,
+                maximumLists: lists, probes: probeCounts[0], trainingFacesPerList: trainingFacesPerList,
                 trainingIterations: trainingIterations)
             let ivf = IVFSearchIndex(dimension: dimension, settings: settings)
-            // The index trains inside its first add, on a sample of that batch. A first batch just large
-            // enough for every list, then the rest, separates training from adding.
-            let firstBatch = min(size, lists * max(IVFSearchIndex.minimumFacesPerList, trainingFacesPerList))
-            func add(_ rows: Range<Int>) -> (wall: Double, cpu: Double) {
-                let start = Bench.now(), cpuStart = processCPUSeconds()
-                ivf.add(
-                    faceIDs: Array(faceIDs[rows]), subjectIDs: Array(subjectIDs[rows]),
-                    descriptors: Array(descriptors[rows.lowerBound * dimension..<rows.upperBound * dimension]))
-                return (Bench.now() - start, processCPUSeconds() - cpuStart)
-            }
-            let first = add(0..<firstBatch)
-            let rest = add(firstBatch..<size)
+            // One add: the index trains on a sample of it, then fills its lists.
+            let start = Bench.now(), cpuStart = processCPUSeconds()
+            ivf.add(faceIDs: faceIDs, subjectIDs: subjectIDs, descriptors: descriptors)
+            let build = (Bench.now() - start, processCPUSeconds() - cpuStart)
             precondition(ivf.listCount == lists, "trained \(ivf.listCount) lists, not \(lists)")
-            // Adding costs the same per face in both batches, so training is the first batch's excess.
-            let addPerFace = (rest.wall / Double(max(1, size - firstBatch)), rest.cpu / Double(max(1, size - firstBatch)))
-            let training = (first.wall - addPerFace.0 * Double(firstBatch), first.cpu - addPerFace.1 * Double(firstBatch))
-            let build = (first.wall + rest.wall, first.cpu + rest.cpu)
             let bytes = (residentBytes() - before) / size
             say(
                 String(
-                    format: "(IVF %d lists, %d training faces, %d k-means rounds: first add of %d faces %.1f s (%.1f CPU s), "
-                        + "rest %.1f s (%.1f CPU s); training ≈ %.1f s (%.1f CPU s), adding ≈ %.1f s (%.1f CPU s); "
+                    format: "(IVF %d lists, %d training faces, %d k-means rounds: trained and filled in %.1f s (%.1f CPU s), "
                         + "%d resident bytes/face)",
-                    lists, min(firstBatch, lists * trainingFacesPerList), trainingIterations, firstBatch, first.wall,
-                    first.cpu, rest.wall, rest.cpu, training.0, training.1, build.0 - training.0, build.1 - training.1,
-                    bytes))
+                    lists, min(size, lists * trainingFacesPerList), trainingIterations, build.0, build.1, bytes))
             for probes in probeCounts {
                 ivf.settings.probes = probes
                 let (single, found) = timeSingleQueries(ivf, queries)
                 row(
-                    "IVF-Flat lists=\(lists) probes=\(probes)", build, bytes, single,
+                    "IVF Int8 lists=\(lists) probes=\(probes)", build, bytes, single,
                     String(format: "%.4f", recall(found, truth: truth)), "—")
             }
         }

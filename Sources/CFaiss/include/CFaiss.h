@@ -37,40 +37,6 @@ void cfaiss_hnsw_set_search_breadth(cfaiss_hnsw *index, int32_t ef_search);
 int32_t cfaiss_hnsw_search(const cfaiss_hnsw *index, int64_t query_count, const float *queries, int64_t k,
                            float *squared_distances, int64_t *rows);
 
-/// An inverted-file index over float32 vectors stored uncompressed (faiss::IndexIVFFlat, squared L2),
-/// whose coarse quantizer is an exact scan of the list centroids (faiss::IndexFlatL2).
-typedef struct cfaiss_ivf cfaiss_ivf;
-
-/// Creates an empty, untrained index with `list_count` inverted lists; returns NULL and sets the error
-/// text on failure.
-cfaiss_ivf *cfaiss_ivf_create(int32_t dimension, int32_t list_count);
-
-/// Frees an index (NULL is allowed).
-void cfaiss_ivf_free(cfaiss_ivf *index);
-
-/// Places the list centroids by k-means (`iterations` rounds) over `count` training vectors (row-major
-/// float32; at least the list count). Returns 0 on success, -1 on failure.
-int32_t cfaiss_ivf_train(cfaiss_ivf *index, int64_t count, const float *vectors, int32_t iterations);
-
-/// Appends `count` vectors to a trained index; their row numbers continue from the current total.
-/// Returns 0 on success, -1 on failure (untrained index included).
-int32_t cfaiss_ivf_add(cfaiss_ivf *index, int64_t count, const float *vectors);
-
-/// Number of vectors held.
-int64_t cfaiss_ivf_count(const cfaiss_ivf *index);
-
-/// Copies the stored vectors into `destination` (`count × dimension` float32), each at its row number.
-void cfaiss_ivf_copy_vectors(const cfaiss_ivf *index, float *destination);
-
-/// Sets how many lists a search scans (nprobe; at most the list count). Must not run concurrently with
-/// a search on the same index.
-void cfaiss_ivf_set_probe_count(cfaiss_ivf *index, int32_t probe_count);
-
-/// Searches `query_count` queries for their `k` nearest rows, as cfaiss_hnsw_search does. Safe to call
-/// concurrently on one index. Returns 0 on success, -1 on failure.
-int32_t cfaiss_ivf_search(const cfaiss_ivf *index, int64_t query_count, const float *queries, int64_t k,
-                          float *squared_distances, int64_t *rows);
-
 /// Sets how many OpenMP threads the calling thread's faiss calls may use (at least 1).
 void cfaiss_set_thread_count(int32_t threads);
 

@@ -3,7 +3,7 @@ import FaceCore
 /// The face and subject ids beside a faiss index that cannot delete, indexed by faiss row, with a
 /// tombstone for each removed row.
 ///
-/// Shared by ``ApproximateSearchIndex`` and ``IVFSearchIndex``, which hold it under their own lock.
+/// Held by ``ApproximateSearchIndex`` under its own lock.
 /// Searches ask faiss for more rows than wanted and drop the tombstones (``nearestFaces(queryCount:count:search:)``);
 /// the owner rebuilds its faiss index from ``liveFaces(vectors:dimension:)`` when tombstones pile up.
 struct TombstonedRows {
