@@ -39,10 +39,12 @@ enum ServeCommand {
               --threads N             Threads per request in the pipeline (default 1).
               --connection-timeout S  Close connections idle for S seconds (default 30).
               --connections N         Most open connections (default 256).
-              --approximate-above N   With a SQLite gallery, search an HNSW graph (FAISS) instead of scanning
-                                      every face once the gallery holds more than N faces (default: always
-                                      exact; an exact scan of 1M faces takes about 6 ms, building the graph
-                                      about 25 CPU-minutes per million faces, at start and when crossing N).
+              --approximate-above N   With a SQLite gallery, search inverted lists (about 4√N lists of Int8
+                                      codes, exact re-rank of what they find) instead of scanning every face
+                                      once the gallery holds more than N faces (default: always exact; an
+                                      exact scan of 1M faces takes about 6 ms; the lists answer in under 1 ms
+                                      at 1M and about 2 ms at 10M with recall@10 near 0.99, and are built at
+                                      start and when crossing N: about 30 s for 1M faces, 8 min for 10M).
               --quiet                 No per-request log lines.
             \(GalleryAccess.optionHelp)
             """,

@@ -2,14 +2,14 @@ import FaceCore
 
 /// Approximate nearest-face search over inverted lists of Int8 codes, re-ranked exactly.
 ///
-/// k-means places the list centres; each face is stored in the list of its nearest centre, in
-/// Float32 and as the Int8 codes and row terms that ``ExactSearchIndex`` scans (packed row by row, see
-/// ``InvertedList``). A query is compared with
-/// every centre, then the ``Settings/probes`` nearest lists are scanned over their codes on every core,
-/// nearest lists first so that the pruning threshold falls early, and every face whose distance interval
-/// may reach the top `k` is re-ranked in Float32. Within the scanned lists the answer is therefore exactly
-/// the one ``ExactSearchIndex`` gives; a true neighbour is missed only when it sits in a list not scanned.
-/// Measure recall against ``ExactSearchIndex`` when choosing the settings.
+/// k-means places the list centres; each face is stored in the list of its nearest centre, in Float32
+/// and as the Int8 codes and row terms that ``ExactSearchIndex`` scans (packed row by row, see
+/// ``InvertedList``). A query ranks every centre (by their Int8 codes), then the ``Settings/probes``
+/// nearest lists are scanned over their codes on every core, nearest lists first so that the pruning
+/// threshold falls early, and every face whose distance interval may reach the top `k` is re-ranked in
+/// Float32. Within the scanned lists the answer is therefore exactly the one ``ExactSearchIndex`` gives;
+/// a true neighbour is missed only when it sits in a list not scanned. Measure recall against
+/// ``ExactSearchIndex`` when choosing the settings.
 ///
 /// The first ``add(faceIDs:subjectIDs:descriptors:)`` trains the centres on a sample of its faces. An
 /// index of `N` faces gets about `4√N` lists (rounded to a power of two: 4,096 at a million faces, 16,384
