@@ -24,6 +24,8 @@ let searchSettings: [SwiftSetting] = numericSettings + [.unsafeFlags(["-target-c
 #else
 let searchSettings = numericSettings
 #endif
+// The engine's own kernels (Winograd transforms) are written with 8-lane SIMD for the same reason.
+let engineSettings = searchSettings
 
 let package = Package(
     name: "FaceKit",
@@ -63,7 +65,7 @@ let package = Package(
 
         // MARK: - Inference engine
         .target(name: "FaceTensor", dependencies: ["CBLAS", "CShims"], swiftSettings: numericSettings),
-        .target(name: "FaceNN", dependencies: ["FaceTensor"], swiftSettings: numericSettings),
+        .target(name: "FaceNN", dependencies: ["FaceTensor"], swiftSettings: engineSettings),
 
         // MARK: - Images
         .target(name: "FaceImage", dependencies: ["FaceCore", "CTurboJPEG", "CPNG"], swiftSettings: numericSettings),

@@ -21,6 +21,8 @@ public struct Convolution: Layer {
     public private(set) var activation: FusedActivation
     /// For 3×3 stride-1 filters, the filters in Winograd's transform domain (the faster path).
     private var winograd: Winograd3x3?
+    /// For 5×5 filters with stride 1 or 2, the same idea on larger tiles (``WinogradConvolution``).
+    private var tiledWinograd: WinogradConvolution?
 
     /// Creates a convolution from filter weights (F·C·kh·kw values) and biases (F values).
     public init(weights: [Float], bias: [Float], filters: Int, inputChannels: Int, window: Window2D,
@@ -36,13 +38,15 @@ public struct Convolution: Layer {
         self.activation = activation
     }
 
-    /// The same convolution with its fastest algorithm set up: for a 3×3 stride-1 window, the filters are
-    /// taken to Winograd's transform domain once here rather than on every pass. ``Network/optimized()``
-    /// does this for every convolution.
+    /// The same convolution with its fastest algorithm set up: for 3×3 stride-1 and 5×5 windows, the
+    /// filters are taken to Winograd's transform domain once here rather than on every pass.
+    /// ``Network/optimized()`` does this for every convolution.
     public func preparedForInference() -> Convolution {
         var prepared = self
         prepared.winograd = Self.usesWinograd(window)
             ? Winograd3x3(weights: weights, filters: filters, channels: inputChannels) : nil
+        prepared.tiledWinograd = WinogradConvolution.plan(weights: weights, filters: filters, channels: inputChannels,
+                                                          window: window)
         return prepared
     }
 
@@ -90,6 +94,10 @@ public struct Convolution: Layer {
         if let winograd {
             winograd.forward(input, padding: window.paddingX, bias: bias, activation: activation, into: &output,
                              context: context)
+            return output
+        }
+        if let tiledWinograd {
+            tiledWinograd.forward(input, bias: bias, activation: activation, into: &output, context: context)
             return output
         }
         if filters == 1 && window.strideX == 1 && window.strideY == 1 {
