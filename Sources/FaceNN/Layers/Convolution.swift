@@ -164,36 +164,64 @@ public struct Convolution: Layer {
         return output
     }
 
-    /// A stride-1 convolution with one filter, as a sum of shifted input rows scaled by each tap.
+    /// A stride-1 convolution with one filter. Each run of 64 outputs along a row keeps its sums in
+    /// registers across every tap, reading a zero-padded copy of the input so that no tap needs an edge
+    /// test; the sums are formed in the same order as the reference loop.
     private func forwardSingleFilter(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
         let inShape = input.shape, outShape = output.shape
+        let run = 64
+        // Padded row p holds input row p − paddingY, padded column q input column q − paddingX.
+        let paddedWidth = (outShape.width + run - 1) / run * run + window.width - 1
+        let paddedHeight = inShape.height + 2 * window.paddingY
+        let planes = inShape.channels * inShape.batch
+        var padded = [Float](repeating: 0, count: planes * paddedHeight * paddedWidth)
         let rows = outShape.batch * outShape.height
+        let window = self.window, channels = inputChannels, relu = activation == .relu
         input.storage.withUnsafeBufferPointer { inputBuffer in
+            padded.withUnsafeMutableBufferPointer { paddedBuffer in
+                let source = inputBuffer.baseAddress!, target = paddedBuffer.baseAddress!
+                context.parallelFor(planes) { plane in
+                    for y in 0..<inShape.height {
+                        (target + (plane * paddedHeight + y + window.paddingY) * paddedWidth + window.paddingX)
+                            .update(from: source + (plane * inShape.height + y) * inShape.width, count: inShape.width)
+                    }
+                }
+            }
+        }
+        padded.withUnsafeBufferPointer { paddedBuffer in
             weights.withUnsafeBufferPointer { weightBuffer in
                 output.storage.withUnsafeMutableBufferPointer { outputBuffer in
-                    let inputBase = inputBuffer.baseAddress!, weightBase = weightBuffer.baseAddress!
-                    let outputBase = outputBuffer.baseAddress!
+                    let paddedBase = paddedBuffer.baseAddress!, weightBase = weightBuffer.baseAddress!
+                    let outputBase = outputBuffer.baseAddress!, bias = self.bias[0]
                     context.parallelFor(rows) { row in
                         let n = row / outShape.height, oy = row % outShape.height
                         let target = outputBase + row * outShape.width
-                        for x in 0..<outShape.width { target[x] = bias[0] }
-                        for channel in 0..<inputChannels {
-                            for ky in 0..<window.height {
-                                let iy = oy - window.paddingY + ky
-                                guard iy >= 0 && iy < inShape.height else { continue }
-                                let source = inputBase + ((channel * inShape.batch + n) * inShape.height + iy) * inShape.width
-                                for kx in 0..<window.width {
-                                    let weight = weightBase[(channel * window.height + ky) * window.width + kx]
-                                    let shift = kx - window.paddingX
-                                    let first = max(0, -shift), end = min(outShape.width, inShape.width - shift)
-                                    guard first < end else { continue }
-                                    let shifted = source + shift
-                                    for x in first..<end { target[x] += weight * shifted[x] }
+                        var start = 0
+                        while start < outShape.width {
+                            // Four 16-lane sums: enough independent chains to keep both FMA units busy.
+                            var sums = (SIMD16<Float>(repeating: bias), SIMD16<Float>(repeating: bias),
+                                        SIMD16<Float>(repeating: bias), SIMD16<Float>(repeating: bias))
+                            for channel in 0..<channels {
+                                let plane = paddedBase + ((channel * inShape.batch + n) * paddedHeight + oy) * paddedWidth + start
+                                for ky in 0..<window.height {
+                                    let line = UnsafeRawPointer(plane + ky * paddedWidth)
+                                    let taps = weightBase + (channel * window.height + ky) * window.width
+                                    for kx in 0..<window.width {
+                                        let weight = SIMD16<Float>(repeating: taps[kx])
+                                        let offset = 4 * kx
+                                        sums.0.addProduct(weight, line.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self))
+                                        sums.1.addProduct(weight, line.loadUnaligned(fromByteOffset: offset + 64, as: SIMD16<Float>.self))
+                                        sums.2.addProduct(weight, line.loadUnaligned(fromByteOffset: offset + 128, as: SIMD16<Float>.self))
+                                        sums.3.addProduct(weight, line.loadUnaligned(fromByteOffset: offset + 192, as: SIMD16<Float>.self))
+                                    }
                                 }
                             }
-                        }
-                        if activation == .relu {
-                            for x in 0..<outShape.width { target[x] = max(0, target[x]) }
+                            let count = min(run, outShape.width - start)
+                            withUnsafeBytes(of: &sums) { values in
+                                let values = values.assumingMemoryBound(to: Float.self)
+                                for x in 0..<count { target[start + x] = relu ? max(0, values[x]) : values[x] }
+                            }
+                            start += run
                         }
                     }
                 }
