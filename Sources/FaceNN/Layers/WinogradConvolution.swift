@@ -93,9 +93,10 @@ struct WinogradConvolution: Sendable {
         let alpha = transform.tileSize, elements = alpha * alpha
         let phaseChannels = self.phaseChannels, filters = self.filters
         // About 2 MB of transformed input and products per chunk: large enough products for BLAS, small
-        // enough to stay in the core's cache between the steps. Equal chunks, a multiple of the workers.
+        // enough to stay in the core's cache between the steps. Equal chunks, a multiple of the workers, so
+        // that neither waits for the other at the end unless something else slows it down.
         let bytesPerTileRow = 4 * elements * (phaseChannels + filters) * geometry.tileStride
-        let preferredRows = max(1, (2 << 20) / bytesPerTileRow)
+        let preferredRows = max(1, (1 << 20) / bytesPerTileRow)
         let workers = context.threads
         var chunkCount = (geometry.tileRows + preferredRows - 1) / preferredRows
         chunkCount = (chunkCount + workers - 1) / workers * workers
@@ -116,29 +117,25 @@ struct WinogradConvolution: Sendable {
                         let outputBase = outputBuffer.baseAddress!, biasBase = biasBuffer.baseAddress!
                         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: usedWorkers * perWorker)
                         defer { scratch.deallocate() }
-                        context.parallelFor(usedWorkers) { worker in
+                        context.parallelFor(chunkCount) { chunk, worker in
                             let transformed = scratch + worker * perWorker  // [α²][phase channels][tiles]
                             let products = transformed + transformedSize  // [α²][filters][tiles]
                             let rows = products + productSize
-                            var chunk = worker
-                            while chunk < chunkCount {
-                                let tileRows = chunk * rowsPerChunk..<min(geometry.tileRows, (chunk + 1) * rowsPerChunk)
-                                let tiles = tileRows.count * geometry.tileStride
-                                for c in 0..<channels {
-                                    geometry.transformInput(inputBase, channel: c, tileRows: tileRows, scratch: rows,
-                                                            into: transformed, phaseChannels: phaseChannels)
-                                }
-                                for element in 0..<elements {
-                                    GEMM.multiply(m: filters, n: tiles, k: phaseChannels,
-                                                  a: filterBase + element * filters * phaseChannels, lda: phaseChannels,
-                                                  b: transformed + element * phaseChannels * tiles, ldb: tiles,
-                                                  c: products + element * filters * tiles, ldc: tiles)
-                                }
-                                for f in 0..<filters {
-                                    geometry.transformOutput(products, filter: f, filters: filters, tileRows: tileRows,
-                                                             bias: biasBase[f], relu: relu, scratch: rows, into: outputBase)
-                                }
-                                chunk += usedWorkers
+                            let tileRows = chunk * rowsPerChunk..<min(geometry.tileRows, (chunk + 1) * rowsPerChunk)
+                            let tiles = tileRows.count * geometry.tileStride
+                            for c in 0..<channels {
+                                geometry.transformInput(inputBase, channel: c, tileRows: tileRows, scratch: rows,
+                                                        into: transformed, phaseChannels: phaseChannels)
+                            }
+                            for element in 0..<elements {
+                                GEMM.multiply(m: filters, n: tiles, k: phaseChannels,
+                                              a: filterBase + element * filters * phaseChannels, lda: phaseChannels,
+                                              b: transformed + element * phaseChannels * tiles, ldb: tiles,
+                                              c: products + element * filters * tiles, ldc: tiles)
+                            }
+                            for f in 0..<filters {
+                                geometry.transformOutput(products, filter: f, filters: filters, tileRows: tileRows,
+                                                         bias: biasBase[f], relu: relu, scratch: rows, into: outputBase)
                             }
                         }
                     }
@@ -329,11 +326,29 @@ private struct TileGeometry {
 
 /// `target[x] = Σ coefficient · source(index)[x]` (+ `bias`, then ReLU if asked) for x in 0..<count, with each
 /// sum kept in a register across the terms, so every source is read once and the target written once.
+/// Four vectors are summed side by side: one alone would wait on each multiply-add's latency.
 @inline(__always)
 private func combine(_ terms: UnsafeBufferPointer<WinogradTransform.Term>, count: Int,
                      into target: UnsafeMutablePointer<Float>, adding bias: Float = 0, relu: Bool = false,
                      source: (Int) -> UnsafePointer<Float>) {
     var x = 0
+    while x + 16 <= count {
+        var sums = (SIMD8<Float>(repeating: bias), SIMD8<Float>(repeating: bias))
+        for term in terms {
+            let values = UnsafeRawPointer(source(term.index) + x)
+            let coefficient = SIMD8<Float>(repeating: term.coefficient)
+            sums.0.addProduct(coefficient, values.loadUnaligned(as: SIMD8<Float>.self))
+            sums.1.addProduct(coefficient, values.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+        }
+        if relu {
+            sums.0.replace(with: 0, where: sums.0 .< 0)
+            sums.1.replace(with: 0, where: sums.1 .< 0)
+        }
+        let out = UnsafeMutableRawPointer(target + x)
+        out.storeBytes(of: sums.0, as: SIMD8<Float>.self)
+        out.storeBytes(of: sums.1, toByteOffset: 32, as: SIMD8<Float>.self)
+        x += 16
+    }
     while x + 8 <= count {
         var sum = SIMD8<Float>(repeating: bias)
         for term in terms {
