@@ -5,6 +5,8 @@ import FaceTensor
 /// Computes `out[n, f, oy, ox] = bias[f] + Σ_{c,ky,kx} weights[f, c, ky, kx] · in[n, c, oy·s−p+ky, ox·s−p+kx]`,
 /// zero outside the input. The batch's image columns are unrolled (im2col) in chunks and multiplied by
 /// the filter matrix, one chunk per worker; bias and activation are applied to the chunk right after.
+/// Once ``preparedForInference()``, 3×3 stride-1 and 5×5 windows run by Winograd's minimal filtering
+/// instead; a single stride-1 filter (a score map) always runs as direct sums.
 /// A following affine layer (frozen batch norm) can be folded into the weights with ``folding(_:)``.
 public struct Convolution: Layer {
     /// Filters, shape (filters, inputChannels, window.height, window.width), row-major: [F][C][kh][kw].
