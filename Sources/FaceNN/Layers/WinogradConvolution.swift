@@ -216,7 +216,7 @@ private struct TileGeometry {
         let elementStride = phaseChannels * tiles
         let split = scratch  // input rows split into phases, from `splitFirstRow` of image `splitImage` on
         let columnRows = scratch + inputRows(tileRows: tileRows.count) * rowLength  // [α][rowLength]
-        let rows = transform.inputRows
+        let steps = transform.inputSteps
         transform.inputTerms.withUnsafeBufferPointer { terms in columnSources.withUnsafeBufferPointer { sources in
             var splitImage = -1, splitFirstRow = 0, splitEnd = 0
             for tileRow in tileRows {
@@ -237,18 +237,19 @@ private struct TileGeometry {
                 for a in 0..<stride {
                     // Bᵀ along the rows: α combined rows, each over every column phase.
                     let rowsOfPhase = split + (first - splitFirstRow + a) * rowLength
-                    for i in 0..<alpha {
-                        combine(UnsafeBufferPointer(rebasing: terms[rows[i]]), count: rowLength,
-                                into: columnRows + i * rowLength) { UnsafePointer(rowsOfPhase + stride * $0 * rowLength) }
+                    for step in steps {
+                        combine(step, terms, count: rowLength, into: columnRows, rowStride: rowLength) {
+                            UnsafePointer(rowsOfPhase + stride * $0 * rowLength)
+                        }
                     }
                     // Bᵀ along the columns, tile by tile (consecutive tiles read consecutive phase entries).
                     for b in 0..<stride {
                         let phaseChannel = (c * stride + a) * stride + b
                         for i in 0..<alpha {
                             let row = columnRows + i * rowLength
-                            for j in 0..<alpha {
-                                let target = transformed + (i * alpha + j) * elementStride + phaseChannel * tiles + t * tileStride
-                                combine(UnsafeBufferPointer(rebasing: terms[rows[j]]), count: tileStride, into: target) {
+                            let target = transformed + i * alpha * elementStride + phaseChannel * tiles + t * tileStride
+                            for step in steps {
+                                combine(step, terms, count: tileStride, into: target, rowStride: elementStride) {
                                     UnsafePointer(row + sources[b * alpha + $0])
                                 }
                             }
@@ -341,6 +342,51 @@ private struct TileGeometry {
                 }
             }
         }
+    }
+}
+
+/// One ``WinogradTransform/InputStep``: rows `plus` (and `minus`) of `target`, `rowStride` apart.
+@inline(__always)
+private func combine(_ step: WinogradTransform.InputStep, _ terms: UnsafeBufferPointer<WinogradTransform.Term>,
+                     count: Int, into target: UnsafeMutablePointer<Float>, rowStride: Int,
+                     source: (Int) -> UnsafePointer<Float>) {
+    let sumTerms = UnsafeBufferPointer(rebasing: terms[step.sum])
+    let plus = target + step.plus * rowStride
+    guard step.minus >= 0 else {
+        combine(sumTerms, count: count, into: plus, source: source)
+        return
+    }
+    let differenceTerms = UnsafeBufferPointer(rebasing: terms[step.difference])
+    let minus = target + step.minus * rowStride
+    var x = 0
+    while x + 16 <= count {
+        var sums = (SIMD8<Float>(), SIMD8<Float>()), differences = (SIMD8<Float>(), SIMD8<Float>())
+        for term in sumTerms {
+            let values = UnsafeRawPointer(source(term.index) + x)
+            let coefficient = SIMD8<Float>(repeating: term.coefficient)
+            sums.0.addProduct(coefficient, values.loadUnaligned(as: SIMD8<Float>.self))
+            sums.1.addProduct(coefficient, values.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+        }
+        for term in differenceTerms {
+            let values = UnsafeRawPointer(source(term.index) + x)
+            let coefficient = SIMD8<Float>(repeating: term.coefficient)
+            differences.0.addProduct(coefficient, values.loadUnaligned(as: SIMD8<Float>.self))
+            differences.1.addProduct(coefficient, values.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self))
+        }
+        let toPlus = UnsafeMutableRawPointer(plus + x), toMinus = UnsafeMutableRawPointer(minus + x)
+        toPlus.storeBytes(of: sums.0 + differences.0, as: SIMD8<Float>.self)
+        toPlus.storeBytes(of: sums.1 + differences.1, toByteOffset: 32, as: SIMD8<Float>.self)
+        toMinus.storeBytes(of: sums.0 - differences.0, as: SIMD8<Float>.self)
+        toMinus.storeBytes(of: sums.1 - differences.1, toByteOffset: 32, as: SIMD8<Float>.self)
+        x += 16
+    }
+    while x < count {
+        var sum: Float = 0, difference: Float = 0
+        for term in sumTerms { sum += term.coefficient * source(term.index)[x] }
+        for term in differenceTerms { difference += term.coefficient * source(term.index)[x] }
+        plus[x] = sum + difference
+        minus[x] = sum - difference
+        x += 1
     }
 }
 

@@ -19,9 +19,20 @@ struct WinogradTransform: Sendable {
     let filterSize: Int
     /// Inputs per tile side, and transform-domain elements per side (α = m + r − 1).
     var tileSize: Int { outputSize + filterSize - 1 }
-    /// Bᵀ (α×α), row by row, zero coefficients left out: row i is `inputTerms[inputRows[i]]`.
+    /// How to form the rows of Bᵀ·d: one row alone, or the two rows of points ±p together. Their
+    /// polynomials differ only in the sign of odd powers, so with `sum` the even-power terms and
+    /// `difference` the odd-power ones, row `plus` is sum + difference and row `minus` sum − difference:
+    /// half the multiplications. A row alone has `minus` −1 and all its terms in `sum`.
+    struct InputStep: Sendable {
+        let plus: Int
+        let minus: Int
+        let sum: Range<Int>
+        let difference: Range<Int>
+    }
+
+    /// Bᵀ (α×α), zero coefficients left out, as ``InputStep``s over `inputTerms`.
     let inputTerms: [Term]
-    let inputRows: [Range<Int>]
+    let inputSteps: [InputStep]
     /// Aᵀ (m×α), row by row, zero coefficients left out: row i is `outputTerms[outputRows[i]]`.
     let outputTerms: [Term]
     let outputRows: [Range<Int>]
@@ -54,18 +65,39 @@ struct WinogradTransform: Sendable {
             row.enumerated().filter { $0.element != 0 }.map { Term(index: $0.offset, coefficient: Float($0.element)) }
         }
 
-        var inputRows: [[Term]] = []
+        var inputRows: [[Double]] = []
         var filterMatrix = [Double](repeating: 0, count: alpha * r)
         for (j, point) in points.enumerated() {
             let others = points.enumerated().filter { $0.offset != j }.map(\.element)
-            inputRows.append(terms(polynomial(others) + [0]))
+            inputRows.append(polynomial(others) + [0])
             let denominator = others.reduce(1.0) { $0 * (point - $1) }
             for k in 0..<r { filterMatrix[j * r + k] = power(point, k) / denominator }
         }
-        inputRows.append(terms(polynomial(points)))
+        inputRows.append(polynomial(points))
         filterMatrix[(alpha - 1) * r + r - 1] = 1
         self.filterMatrix = filterMatrix
-        (inputTerms, self.inputRows) = Self.flattened(inputRows)
+
+        var inputTerms: [Term] = [], inputSteps: [InputStep] = [], paired = Set<Int>()
+        func append(_ row: [Double]) -> Range<Int> {
+            let start = inputTerms.count
+            inputTerms += terms(row)
+            return start..<inputTerms.count
+        }
+        for (j, point) in points.enumerated() where point > 0 {
+            guard let partner = points.firstIndex(of: -point) else { continue }
+            let row = inputRows[j]
+            let mirrored = row.enumerated().map { $0.offset % 2 == 0 ? $0.element : -$0.element }
+            guard inputRows[partner] == mirrored else { continue }
+            let sum = append(row.enumerated().map { $0.offset % 2 == 0 ? $0.element : 0 })
+            let difference = append(row.enumerated().map { $0.offset % 2 == 1 ? $0.element : 0 })
+            inputSteps.append(InputStep(plus: j, minus: partner, sum: sum, difference: difference))
+            paired.formUnion([j, partner])
+        }
+        for (j, row) in inputRows.enumerated() where !paired.contains(j) {
+            inputSteps.append(InputStep(plus: j, minus: -1, sum: append(row), difference: 0..<0))
+        }
+        self.inputTerms = inputTerms
+        self.inputSteps = inputSteps
         (outputTerms, outputRows) = Self.flattened((0..<m).map { i in
             terms(points.map { power($0, i) } + [i == m - 1 ? 1 : 0])
         })
