@@ -195,6 +195,7 @@ public struct Convolution: Layer {
                 output.storage.withUnsafeMutableBufferPointer { outputBuffer in
                     let paddedBase = paddedBuffer.baseAddress!, weightBase = weightBuffer.baseAddress!
                     let outputBase = outputBuffer.baseAddress!, bias = self.bias[0]
+                    let vector = SIMD16<Float>.self
                     context.parallelFor(rows) { row in
                         let n = row / outShape.height, oy = row % outShape.height
                         let target = outputBase + row * outShape.width
@@ -204,17 +205,18 @@ public struct Convolution: Layer {
                             var sums = (SIMD16<Float>(repeating: bias), SIMD16<Float>(repeating: bias),
                                         SIMD16<Float>(repeating: bias), SIMD16<Float>(repeating: bias))
                             for channel in 0..<channels {
-                                let plane = paddedBase + ((channel * inShape.batch + n) * paddedHeight + oy) * paddedWidth + start
+                                let plane = paddedBase
+                                    + ((channel * inShape.batch + n) * paddedHeight + oy) * paddedWidth + start
                                 for ky in 0..<window.height {
                                     let line = UnsafeRawPointer(plane + ky * paddedWidth)
                                     let taps = weightBase + (channel * window.height + ky) * window.width
                                     for kx in 0..<window.width {
                                         let weight = SIMD16<Float>(repeating: taps[kx])
-                                        let offset = 4 * kx
-                                        sums.0.addProduct(weight, line.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self))
-                                        sums.1.addProduct(weight, line.loadUnaligned(fromByteOffset: offset + 64, as: SIMD16<Float>.self))
-                                        sums.2.addProduct(weight, line.loadUnaligned(fromByteOffset: offset + 128, as: SIMD16<Float>.self))
-                                        sums.3.addProduct(weight, line.loadUnaligned(fromByteOffset: offset + 192, as: SIMD16<Float>.self))
+                                        let from = line + 4 * kx
+                                        sums.0.addProduct(weight, from.loadUnaligned(as: vector))
+                                        sums.1.addProduct(weight, from.loadUnaligned(fromByteOffset: 64, as: vector))
+                                        sums.2.addProduct(weight, from.loadUnaligned(fromByteOffset: 128, as: vector))
+                                        sums.3.addProduct(weight, from.loadUnaligned(fromByteOffset: 192, as: vector))
                                     }
                                 }
                             }

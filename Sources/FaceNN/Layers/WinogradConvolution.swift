@@ -303,7 +303,9 @@ private struct TileGeometry {
                 for i in 0..<alpha {
                     for x in 0..<m {
                         combine(UnsafeBufferPointer(rebasing: terms[rows[x]]), count: tileStride,
-                                into: columnsDone + (i * m + x) * tileStride) { first + (i * alpha + $0) * elementStride }
+                                into: columnsDone + (i * m + x) * tileStride) {
+                            first + (i * alpha + $0) * elementStride
+                        }
                     }
                 }
                 let plane = base + (f * output.batch + n) * output.planeSize
@@ -328,8 +330,9 @@ private struct TileGeometry {
                             let out = UnsafeMutableRawPointer(line + 4 * tx)
                             for pair in 0..<4 {
                                 let k = 2 * pair
-                                out.storeBytes(of: SIMD8(v0[k], v1[k], v2[k], v3[k], v0[k + 1], v1[k + 1], v2[k + 1], v3[k + 1]),
-                                               toByteOffset: 32 * pair, as: SIMD8<Float>.self)
+                                let lanes = SIMD8(v0[k], v1[k], v2[k], v3[k],
+                                                  v0[k + 1], v1[k + 1], v2[k + 1], v3[k + 1])
+                                out.storeBytes(of: lanes, toByteOffset: 32 * pair, as: SIMD8<Float>.self)
                             }
                             tx += 8
                         }
