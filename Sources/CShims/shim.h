@@ -14,4 +14,9 @@ static inline int cshims_keep_freed_memory(void) {
     return served_from_heap && never_trimmed;
 }
 
+// Hands out work items to threads: returns the counter's value before adding 1, atomically.
+static inline long cshims_take_next(long *counter) {
+    return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
 #endif

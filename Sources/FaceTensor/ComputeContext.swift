@@ -39,21 +39,33 @@ public struct ComputeContext: Sendable {
 
     /// Runs `body(index)` for every index in `0..<count`, spread over the workers.
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        parallelFor(count) { index, _ in body(index) }
+    }
+
+    /// Runs `body(index, worker)` for every index in `0..<count`; `worker` (below `threads`) names the
+    /// worker running it, for per-worker scratch. Each worker takes the next index as it finishes one,
+    /// so a worker slowed down (by another process on its core, or by a harder item) holds back only the
+    /// index in hand rather than a fixed share of the work.
+    public func parallelFor(_ count: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
         if count <= 0 { return }
         let workers = min(threads, count)
         if workers == 1 {
-            for index in 0..<count { body(index) }
+            for index in 0..<count { body(index, 0) }
             return
         }
+        let next = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        next.initialize(to: 0)
+        defer { next.deallocate() }
         // The workers only run while this call waits for them, so handing them `body` is safe even
         // though it captures non-Sendable state (raw pointers into the caller's buffers).
         withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
+            let shared = UncheckedSendable((body, next))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var index = worker
-                while index < count {
-                    shared.value(index)
-                    index += workers
+                let (body, next) = shared.value
+                while true {
+                    let index = next.withMemoryRebound(to: CLong.self, capacity: 1) { cshims_take_next($0) }
+                    if index >= count { break }
+                    body(index, worker)
                 }
             }
         }

@@ -82,6 +82,30 @@ import Testing
         }
     }
 
+    /// 5×5 layers with stride 1 or 2 take the large-tile Winograd path: maps that are and are not whole
+    /// tiles, every padding, several images, one chunk and many. Its transforms use points up to ±2,
+    /// whose rounding grows with the tile: 1e-3 relative is what float32 allows there.
+    @Test(arguments: [(1, 1, 9, 9, 2), (2, 1, 23, 30, 2), (1, 1, 13, 6, 0), (3, 1, 40, 37, 1), (1, 2, 9, 9, 0),
+                      (2, 2, 24, 31, 0), (1, 2, 17, 40, 2), (3, 2, 60, 47, 1), (1, 1, 200, 150, 2),
+                      (1, 2, 300, 180, 0)])
+    func largeTileWinogradPathMatchesReferenceLoop(batch: Int, stride: Int, height: Int, width: Int, padding: Int) {
+        var random = SeededRandom(seed: UInt64(batch * 10000 + stride * 1000 + height * 10 + padding))
+        let shape = Shape(batch: batch, channels: 7, height: height, width: width)
+        let window = Window2D(height: 5, width: 5, strideY: stride, strideX: stride,
+                              paddingY: padding, paddingX: padding)
+        let input = random.floats(shape.count), weights = random.floats(9 * 7 * 25), bias = random.floats(9)
+        let expected = ReferenceLoops.convolution(input, shape, weights: weights, bias: bias, filters: 9,
+                                                  window: window)
+        let layer = Convolution(weights: weights, bias: bias, filters: 9, inputChannels: 7, window: window,
+                                activation: .relu).preparedForInference()
+        for threads in [1, 2] {
+            let output = layer.forward(Tensor(shape: shape, nchw: input), context: ComputeContext(threads: threads))
+            #expect(output.shape == expected.shape)
+            #expect(ReferenceLoops.maxRelativeError(output.nchw(), expected.values.map { max(0, $0) }) <= 1e-3,
+                    "shape \(shape) window \(window) threads \(threads)")
+        }
+    }
+
     @Test func pointwiseConvolutionUsesInputDirectly() {
         var random = SeededRandom(seed: 7)
         let shape = Shape(batch: 2, channels: 5, height: 6, width: 7)

@@ -5,6 +5,8 @@ import FaceTensor
 /// Computes `out[n, f, oy, ox] = bias[f] + Σ_{c,ky,kx} weights[f, c, ky, kx] · in[n, c, oy·s−p+ky, ox·s−p+kx]`,
 /// zero outside the input. The batch's image columns are unrolled (im2col) in chunks and multiplied by
 /// the filter matrix, one chunk per worker; bias and activation are applied to the chunk right after.
+/// Once ``preparedForInference()``, 3×3 stride-1 and 5×5 windows run by Winograd's minimal filtering
+/// instead; a single stride-1 filter (a score map) always runs as direct sums.
 /// A following affine layer (frozen batch norm) can be folded into the weights with ``folding(_:)``.
 public struct Convolution: Layer {
     /// Filters, shape (filters, inputChannels, window.height, window.width), row-major: [F][C][kh][kw].
@@ -21,6 +23,8 @@ public struct Convolution: Layer {
     public private(set) var activation: FusedActivation
     /// For 3×3 stride-1 filters, the filters in Winograd's transform domain (the faster path).
     private var winograd: Winograd3x3?
+    /// For 5×5 filters with stride 1 or 2, the same idea on larger tiles (``WinogradConvolution``).
+    private var tiledWinograd: WinogradConvolution?
 
     /// Creates a convolution from filter weights (F·C·kh·kw values) and biases (F values).
     public init(weights: [Float], bias: [Float], filters: Int, inputChannels: Int, window: Window2D,
@@ -36,13 +40,15 @@ public struct Convolution: Layer {
         self.activation = activation
     }
 
-    /// The same convolution with its fastest algorithm set up: for a 3×3 stride-1 window, the filters are
-    /// taken to Winograd's transform domain once here rather than on every pass. ``Network/optimized()``
-    /// does this for every convolution.
+    /// The same convolution with its fastest algorithm set up: for 3×3 stride-1 and 5×5 windows, the
+    /// filters are taken to Winograd's transform domain once here rather than on every pass.
+    /// ``Network/optimized()`` does this for every convolution.
     public func preparedForInference() -> Convolution {
         var prepared = self
         prepared.winograd = Self.usesWinograd(window)
             ? Winograd3x3(weights: weights, filters: filters, channels: inputChannels) : nil
+        prepared.tiledWinograd = WinogradConvolution.plan(weights: weights, filters: filters, channels: inputChannels,
+                                                          window: window)
         return prepared
     }
 
@@ -90,6 +96,10 @@ public struct Convolution: Layer {
         if let winograd {
             winograd.forward(input, padding: window.paddingX, bias: bias, activation: activation, into: &output,
                              context: context)
+            return output
+        }
+        if let tiledWinograd {
+            tiledWinograd.forward(input, bias: bias, activation: activation, into: &output, context: context)
             return output
         }
         if filters == 1 && window.strideX == 1 && window.strideY == 1 {
@@ -156,36 +166,66 @@ public struct Convolution: Layer {
         return output
     }
 
-    /// A stride-1 convolution with one filter, as a sum of shifted input rows scaled by each tap.
+    /// A stride-1 convolution with one filter. Each run of 64 outputs along a row keeps its sums in
+    /// registers across every tap, reading a zero-padded copy of the input so that no tap needs an edge
+    /// test; the sums are formed in the same order as the reference loop.
     private func forwardSingleFilter(_ input: Tensor, into output: inout Tensor, context: ComputeContext) {
         let inShape = input.shape, outShape = output.shape
+        let run = 64
+        // Padded row p holds input row p − paddingY, padded column q input column q − paddingX.
+        let paddedWidth = (outShape.width + run - 1) / run * run + window.width - 1
+        let paddedHeight = inShape.height + 2 * window.paddingY
+        let planes = inShape.channels * inShape.batch
+        var padded = [Float](repeating: 0, count: planes * paddedHeight * paddedWidth)
         let rows = outShape.batch * outShape.height
+        let window = self.window, channels = inputChannels, relu = activation == .relu
         input.storage.withUnsafeBufferPointer { inputBuffer in
+            padded.withUnsafeMutableBufferPointer { paddedBuffer in
+                let source = inputBuffer.baseAddress!, target = paddedBuffer.baseAddress!
+                context.parallelFor(planes) { plane in
+                    for y in 0..<inShape.height {
+                        (target + (plane * paddedHeight + y + window.paddingY) * paddedWidth + window.paddingX)
+                            .update(from: source + (plane * inShape.height + y) * inShape.width, count: inShape.width)
+                    }
+                }
+            }
+        }
+        padded.withUnsafeBufferPointer { paddedBuffer in
             weights.withUnsafeBufferPointer { weightBuffer in
                 output.storage.withUnsafeMutableBufferPointer { outputBuffer in
-                    let inputBase = inputBuffer.baseAddress!, weightBase = weightBuffer.baseAddress!
-                    let outputBase = outputBuffer.baseAddress!
+                    let paddedBase = paddedBuffer.baseAddress!, weightBase = weightBuffer.baseAddress!
+                    let outputBase = outputBuffer.baseAddress!, bias = self.bias[0]
+                    let vector = SIMD16<Float>.self
                     context.parallelFor(rows) { row in
                         let n = row / outShape.height, oy = row % outShape.height
                         let target = outputBase + row * outShape.width
-                        for x in 0..<outShape.width { target[x] = bias[0] }
-                        for channel in 0..<inputChannels {
-                            for ky in 0..<window.height {
-                                let iy = oy - window.paddingY + ky
-                                guard iy >= 0 && iy < inShape.height else { continue }
-                                let source = inputBase + ((channel * inShape.batch + n) * inShape.height + iy) * inShape.width
-                                for kx in 0..<window.width {
-                                    let weight = weightBase[(channel * window.height + ky) * window.width + kx]
-                                    let shift = kx - window.paddingX
-                                    let first = max(0, -shift), end = min(outShape.width, inShape.width - shift)
-                                    guard first < end else { continue }
-                                    let shifted = source + shift
-                                    for x in first..<end { target[x] += weight * shifted[x] }
+                        var start = 0
+                        while start < outShape.width {
+                            // Four 16-lane sums: enough independent chains to keep both FMA units busy.
+                            var sums = (SIMD16<Float>(repeating: bias), SIMD16<Float>(repeating: bias),
+                                        SIMD16<Float>(repeating: bias), SIMD16<Float>(repeating: bias))
+                            for channel in 0..<channels {
+                                let plane = paddedBase
+                                    + ((channel * inShape.batch + n) * paddedHeight + oy) * paddedWidth + start
+                                for ky in 0..<window.height {
+                                    let line = UnsafeRawPointer(plane + ky * paddedWidth)
+                                    let taps = weightBase + (channel * window.height + ky) * window.width
+                                    for kx in 0..<window.width {
+                                        let weight = SIMD16<Float>(repeating: taps[kx])
+                                        let from = line + 4 * kx
+                                        sums.0.addProduct(weight, from.loadUnaligned(as: vector))
+                                        sums.1.addProduct(weight, from.loadUnaligned(fromByteOffset: 64, as: vector))
+                                        sums.2.addProduct(weight, from.loadUnaligned(fromByteOffset: 128, as: vector))
+                                        sums.3.addProduct(weight, from.loadUnaligned(fromByteOffset: 192, as: vector))
+                                    }
                                 }
                             }
-                        }
-                        if activation == .relu {
-                            for x in 0..<outShape.width { target[x] = max(0, target[x]) }
+                            let count = min(run, outShape.width - start)
+                            withUnsafeBytes(of: &sums) { values in
+                                let values = values.assumingMemoryBound(to: Float.self)
+                                for x in 0..<count { target[start + x] = relu ? max(0, values[x]) : values[x] }
+                            }
+                            start += run
                         }
                     }
                 }
