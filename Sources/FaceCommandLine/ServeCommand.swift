@@ -42,9 +42,9 @@ enum ServeCommand {
               --approximate-above N   With a SQLite gallery, search inverted lists (about 4√N lists of Int8
                                       codes, exact re-rank of what they find) instead of scanning every face
                                       once the gallery holds more than N faces (default: always exact; an
-                                      exact scan of 1M faces takes about 6 ms; the lists answer in under 1 ms
-                                      at 1M and about 2 ms at 10M with recall@10 near 0.99, and are built at
-                                      start and when crossing N: about 30 s for 1M faces, 8 min for 10M).
+                                      exact scan of 1M faces takes about 5 ms; the lists answer in about 1 ms
+                                      at 1M and 2 ms at 10M with recall@10 above 0.99, and are built at
+                                      start and when crossing N: about 20 s for 1M faces, 8 min for 10M).
               --quiet                 No per-request log lines.
             \(GalleryAccess.optionHelp)
             """,
