@@ -11,14 +11,6 @@ import Testing
     /// makes up for the thinner graph.
     static let settings = ApproximateSearchIndex.Settings(neighborsPerNode: 16, constructionBreadth: 40, searchBreadth: 256)
 
-    private func recallAt10(_ found: [[FaceMatch]], _ expected: [[FaceMatch]]) -> Double {
-        var hits = 0
-        for (found, expected) in zip(found, expected) {
-            hits += Set(found.map(\.faceID)).intersection(expected.map(\.faceID)).count
-        }
-        return Double(hits) / Double(10 * expected.count)
-    }
-
     /// On structured descriptors (see ``StructuredDescriptors``); on uniform random ones HNSW needs a
     /// search breadth near brute force for this recall (Benchmarks/Results/search.md).
     @Test func recallAt10AgainstExactSearch() {

@@ -8,14 +8,6 @@ import Testing
 @Suite(.serialized) struct IVFSearchIndexTests {
     static let dimension = 128
 
-    private func recallAt10(_ found: [[FaceMatch]], _ expected: [[FaceMatch]]) -> Double {
-        var hits = 0
-        for (found, expected) in zip(found, expected) {
-            hits += Set(found.map(\.faceID)).intersection(expected.map(\.faceID)).count
-        }
-        return Double(hits) / Double(10 * expected.count)
-    }
-
     /// On structured descriptors (see ``StructuredDescriptors``), 20,000 faces in 256 lists. Scanning a
     /// single list must lose recall, or the floor would say nothing about the lists.
     @Test func recallAt10AgainstExactSearch() {

@@ -115,3 +115,13 @@ struct StructuredDescriptors {
         return values
     }
 }
+
+/// The share of each query's expected ten nearest faces that were found: recall@10 of an approximate
+/// index against the exact answer.
+func recallAt10(_ found: [[FaceMatch]], _ expected: [[FaceMatch]]) -> Double {
+    var hits = 0
+    for (found, expected) in zip(found, expected) {
+        hits += Set(found.map(\.faceID)).intersection(expected.map(\.faceID)).count
+    }
+    return Double(hits) / Double(10 * expected.count)
+}

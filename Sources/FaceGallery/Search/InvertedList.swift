@@ -27,9 +27,8 @@ final class InvertedList {
 
     deinit { packed?.deallocate() }
 
-    /// Appends one face and returns its row.
-    @discardableResult
-    func append(faceID: Int64, subjectID: Int64, descriptor: UnsafeBufferPointer<Float>) -> Int {
+    /// Appends one face as row `count`.
+    func append(faceID: Int64, subjectID: Int64, descriptor: UnsafeBufferPointer<Float>) {
         if count == capacity { grow() }
         let row = packed! + count * packedStride
         let codes = row.bindMemory(to: Int8.self, capacity: codeBytes)
@@ -40,7 +39,6 @@ final class InvertedList {
         faceIDs.append(faceID)
         subjectIDs.append(subjectID)
         count += 1
-        return count - 1
     }
 
     /// Removes the face at `row` by moving the last row into its place; returns the id of the face
