@@ -16,7 +16,10 @@ import FaceCore
 /// - *Reduced-precision scan* (single queries, the default): each row is also kept as Int8 codes
 ///   `c` with one scale `s` per row (`s = max|xᵢ| / 127`), a quarter of the Float32 bytes. With the
 ///   residual `e = x − s·c`, `q·x = s·(q·c) + q·e` and `|q·e| ≤ |q|·|e|` (Cauchy–Schwarz), and `|e|` is
-///   stored per row, so the interval's half-width is `2|q||e|` plus a rounding margin.
+///   stored per row. The query is taken as Int16 codes `b` with one scale `t` and residual `f`, so that
+///   `q·c = t·(b·c) + f·c` with `b·c` an exact integer sum, and `|s·(f·c)| ≤ |f|·(|x| + |e|)`. The
+///   interval's half-width is `2|q||e| + 2|f|(|x| + |e|)` (the second term a few thousandths of the
+///   first) plus a rounding margin.
 /// - *Float32 scan* (``Settings/reducedPrecisionScan`` off) and *batched queries* (at least
 ///   ``Settings/batchedQueriesMinimum`` queries, whose dot products come from one `sgemm` per block of
 ///   rows): the half-width is the rounding margin alone.

@@ -27,7 +27,7 @@ struct ListCentroids {
         self.dimension = dimension
         self.values = values
         squaredNorms = []
-        updateNorms()
+        updateDerivedTerms()
     }
 
     /// Places `listCount` centres by Lloyd's k-means over `sampleCount` vectors, starting from evenly
@@ -79,10 +79,11 @@ struct ListCentroids {
             members[empty] = members[largest] / 2
             members[largest] -= members[empty]
         }
-        updateNorms()
+        updateDerivedTerms()
     }
 
-    private mutating func updateNorms() {
+    /// Recomputes what is derived from `values`: the squared norms, the Int8 codes and their scales.
+    private mutating func updateDerivedTerms() {
         let count = values.count / dimension
         squaredNorms = []
         codeScales = []
